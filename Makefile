@@ -1,0 +1,146 @@
+# tmem for Xen 4.17 and Linux 6.12: the whole build, from the pinned Debian
+# sources to the lab's images and the tests.
+#
+#   make demo    build what is missing, boot the lab, show tmem at work
+#   make test    every test: userspace checks, the builds, the lab scenarios
+#   make help    the other targets
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(TOP)/build
+CACHE ?= $(HOME)/.cache/tmem-xen
+DOWNLOADS := $(CACHE)/downloads
+export CCACHE_DIR ?= $(CACHE)/ccache
+STAGE := $(TOP)/tools/stage.sh
+JOBS ?= 2
+export JOBS
+
+XEN_DSC := $(DOWNLOADS)/xen_4.17.5+72-g01140da4e8-1.dsc
+LINUX_SOURCE_DEB := $(DOWNLOADS)/linux-source-6.12_6.12.117-1_all.deb
+DOM0_IMAGE_DEB := $(DOWNLOADS)/linux-image-6.12.117+deb13-amd64-unsigned_6.12.117-1_amd64.deb
+
+XEN_PRISTINE := $(BUILD)/src/xen-pristine
+LINUX_PRISTINE := $(BUILD)/src/linux-pristine
+DOM0_PKG := $(BUILD)/src/dom0-kernel
+XEN_TREE := $(BUILD)/xen
+OUT := $(BUILD)/out
+TOOLS_DIST := $(BUILD)/dist/tools
+
+.PHONY: all help deps sources xen tools images lab e2e demo check test clean distclean
+
+all: xen tools guest images
+
+help:
+	@echo "make deps      install the Debian packages the build needs (apt-get)"
+	@echo "make sources   fetch the pinned Xen and Linux sources from Debian's archive"
+	@echo "make xen       patched hypervisor: $(OUT)/xen (ELF) and xen.gz"
+	@echo "make tools     patched toolstack installed into $(TOOLS_DIST)"
+	@echo "make guest     guest Linux 6.12 with frontswap, cleancache and the tmem driver"
+	@echo "make images    dom0 initramfs and guest images"
+	@echo "make lab       boot the lab and get an interactive dom0 console"
+	@echo "make e2e       run every lab scenario"
+	@echo "make demo      the main job: a tmem guest under memory pressure, explained"
+	@echo "make check     fast userspace tests; check-asan, check-tsan, fuzz, bench"
+	@echo "make test      everything: check, the builds, and e2e"
+
+deps:
+	@$(TOP)/tools/deps.sh
+
+# --- pinned sources ------------------------------------------------------
+
+sources: $(XEN_PRISTINE)/.unpacked $(LINUX_PRISTINE)/.unpacked $(DOM0_PKG)/.unpacked
+
+$(XEN_DSC) $(LINUX_SOURCE_DEB) $(DOM0_IMAGE_DEB): | deps
+	@$(STAGE) "fetch pinned sources" $(TOP)/tools/fetch-sources.sh $(BUILD)/apt $(DOWNLOADS)
+
+$(XEN_PRISTINE)/.unpacked: $(XEN_DSC)
+	@$(STAGE) "unpack xen source package" bash -c 'rm -rf $(XEN_PRISTINE) && \
+		mkdir -p $(BUILD)/src && cd $(BUILD)/src && \
+		dpkg-source -x --no-check $(XEN_DSC) $(XEN_PRISTINE) >/dev/null && \
+		rm -f $(BUILD)/src/xen_*.orig.tar.*'
+	@touch $@
+
+$(LINUX_PRISTINE)/.unpacked: $(LINUX_SOURCE_DEB)
+	@$(STAGE) "unpack linux-source-6.12" bash -c 'rm -rf $(LINUX_PRISTINE) $(BUILD)/src/linux-deb && \
+		mkdir -p $(BUILD)/src/linux-deb && dpkg -x $(LINUX_SOURCE_DEB) $(BUILD)/src/linux-deb && \
+		tar -C $(BUILD)/src -xf $(BUILD)/src/linux-deb/usr/src/linux-source-6.12.tar.xz && \
+		mv $(BUILD)/src/linux-source-6.12 $(LINUX_PRISTINE) && rm -rf $(BUILD)/src/linux-deb'
+	@touch $@
+
+$(DOM0_PKG)/.unpacked: $(DOM0_IMAGE_DEB)
+	@$(STAGE) "unpack dom0 kernel package" bash -c 'rm -rf $(DOM0_PKG) && \
+		dpkg -x $(DOM0_IMAGE_DEB) $(DOM0_PKG)'
+	@touch $@
+
+# --- hypervisor and toolstack -------------------------------------------
+
+XEN_INPUTS := $(shell find $(TOP)/hypervisor-patches -type f 2>/dev/null)
+
+$(XEN_TREE)/.prepared: $(XEN_PRISTINE)/.unpacked $(XEN_INPUTS)
+	@$(STAGE) "patch xen tree" $(TOP)/tools/xen/prepare-tree.sh $(XEN_PRISTINE) $(TOP)/hypervisor-patches $(XEN_TREE)
+	@touch $@
+
+xen: $(XEN_TREE)/.prepared
+	@$(STAGE) "build hypervisor" $(TOP)/tools/xen/build-xen.sh $(XEN_TREE) $(TOP)/hypervisor-patches/xen.config $(OUT)
+
+tools: $(XEN_TREE)/.prepared
+	@$(STAGE) "build toolstack" $(TOP)/tools/xen/build-tools.sh $(XEN_TREE) $(TOOLS_DIST)
+
+# --- guest kernel (rules in tools/kernel/guest.mk) -----------------------
+
+-include $(TOP)/tools/kernel/guest.mk
+
+# --- userspace engine tests (rules in tests/engine/engine.mk) ------------
+
+-include $(TOP)/tests/engine/engine.mk
+
+# --- lab images -----------------------------------------------------------
+
+IMAGES := $(BUILD)/images
+GUEST_DIR := $(IMAGES)/guest
+DOM0_VMLINUX := $(OUT)/dom0-vmlinux
+DOM0_INITRD := $(IMAGES)/dom0-initramfs.cpio
+LAB_DIR := $(BUILD)/lab
+GUEST_INITRD_INPUTS := $(wildcard $(TOP)/tests/e2e/workloads/*.c $(TOP)/tests/e2e/guest/*.sh) \
+	$(TOP)/tools/lab/guest-init.sh $(TOP)/tools/images/mk-guest-initramfs.sh
+
+# Xen boots dom0 faster from an uncompressed vmlinux than from the XZ bzImage.
+$(DOM0_VMLINUX): $(DOM0_PKG)/.unpacked $(LINUX_PRISTINE)/.unpacked
+	@mkdir -p $(OUT)
+	@$(STAGE) "extract dom0 vmlinux" bash -c '$(LINUX_PRISTINE)/scripts/extract-vmlinux \
+		$(DOM0_PKG)/boot/vmlinuz-* > $@.tmp && mv $@.tmp $@'
+
+$(GUEST_DIR)/initramfs.cpio: $(GUEST_INITRD_INPUTS)
+	@mkdir -p $(GUEST_DIR)
+	@$(STAGE) "guest initramfs" $(TOP)/tools/images/mk-guest-initramfs.sh $(TOP) $@
+
+$(GUEST_DIR)/vmlinux: $(BUILD)/guest/vmlinux
+	@mkdir -p $(GUEST_DIR)
+	cp $< $@
+
+# The toolstack install is redone by every 'make tools', so the dom0 image is
+# simply rebuilt each time: a few seconds.
+images: tools $(DOM0_VMLINUX) $(GUEST_DIR)/initramfs.cpio $(GUEST_DIR)/vmlinux
+	@$(STAGE) "dom0 initramfs" $(TOP)/tools/images/mk-dom0-initramfs.sh $(DOM0_PKG) \
+		$(TOOLS_DIST) $(GUEST_DIR) $(TOP) $(DOM0_INITRD)
+
+# --- the lab ---------------------------------------------------------------
+
+LAB_ENV := TOP=$(TOP) LAB_DIR=$(LAB_DIR) LAB_XEN=$(OUT)/xen \
+	LAB_DOM0_KERNEL=$(DOM0_VMLINUX) LAB_DOM0_INITRD=$(DOM0_INITRD)
+SCENARIOS ?= $(sort $(basename $(notdir $(wildcard $(TOP)/tests/e2e/*.sh))))
+
+lab: xen images
+	@$(LAB_ENV) $(TOP)/tools/lab/run-scenario.sh shell
+
+e2e: xen images
+	@$(STAGE) "lab scenarios" env $(LAB_ENV) $(TOP)/tools/lab/run-all.sh $(SCENARIOS)
+
+clean:
+	rm -rf $(OUT) $(BUILD)/dist $(BUILD)/images $(BUILD)/lab $(BUILD)/engine
+
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Build the lab guests' initramfs: static busybox, the project's static test
+# workloads and the guest-side scenario scripts.
+#
+# usage: mk-guest-initramfs.sh TOP OUT_CPIO
+set -euo pipefail
+
+top=$(realpath "$1")
+out=$(realpath -m "$2")
+root="$out.root"
+
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,mnt,root,lab/bin,lab/run}
+cp /bin/busybox "$root/bin/busybox"
+for app in $("$root/bin/busybox" --list); do
+	ln -sf busybox "$root/bin/$app"
+done
+for src in "$top"/tests/e2e/workloads/*.c; do
+	gcc -static -O2 -Wall -Wextra -Werror -o "$root/lab/bin/$(basename "$src" .c)" "$src"
+done
+cp "$top"/tests/e2e/guest/*.sh "$root/lab/run/"
+cp "$top/tools/lab/guest-init.sh" "$root/init"
+chmod 755 "$root/init"
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) > "$out"
+rm -rf "$root"
+echo "mk-guest-initramfs: $(du -h "$out" | cut -f1) at $out"

@@ -1,0 +1,121 @@
+# Library for lab scenarios, sourced by the scenario scripts in dom0.
+#
+# Results go to the serial console as TAP lines prefixed with "LAB: ", which
+# the host-side parser (tools/lab/parse-log.py) turns into one verdict per
+# scenario. Guest consoles are relayed to the serial console with a "[name] "
+# prefix and kept in /var/log/xen/console/guest-NAME.log for assertions.
+
+LAB_TESTS=0
+LAB_FAILED=0
+LAB_RELAYS=""
+LAB_GUEST_DIR=/lab/guest
+
+lab_plan() {
+	echo "LAB: 1..$1"
+}
+
+# lab_ok DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+lab_ok() {
+	desc=$1
+	shift
+	LAB_TESTS=$((LAB_TESTS + 1))
+	if "$@"; then
+		echo "LAB: ok $LAB_TESTS - $desc"
+	else
+		LAB_FAILED=$((LAB_FAILED + 1))
+		echo "LAB: not ok $LAB_TESTS - $desc"
+	fi
+}
+
+# lab_cmp DESCRIPTION A OP B: numeric comparison with both values shown.
+lab_cmp() {
+	desc=$1
+	a=$2
+	op=$3
+	b=$4
+	LAB_TESTS=$((LAB_TESTS + 1))
+	if [ -n "$a" ] && [ -n "$b" ] && [ "$a" "$op" "$b" ] 2>/dev/null; then
+		echo "LAB: ok $LAB_TESTS - $desc ($a $op $b)"
+	else
+		LAB_FAILED=$((LAB_FAILED + 1))
+		echo "LAB: not ok $LAB_TESTS - $desc (got '$a', wanted $op '$b')"
+	fi
+}
+
+lab_note() {
+	echo "LAB: # $*"
+}
+
+lab_now() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+# guest_start NAME MEMORY_MB EXTRA_CMDLINE [DISK_DEV...]
+# Starts a PV guest with the project's kernel and guest initramfs; each disk
+# device of dom0 becomes xvda, xvdb, ... in the guest.
+guest_start() {
+	name=$1
+	mem=$2
+	extra=$3
+	shift 3
+	disks=""
+	letter=a
+	for dev in "$@"; do
+		disks="$disks'format=raw, vdev=xvd$letter, access=rw, target=$dev',"
+		letter=$(echo "$letter" | tr 'a-y' 'b-z')
+	done
+	cat > "/run/$name.cfg" <<EOF
+name = "$name"
+type = "pv"
+kernel = "$LAB_GUEST_DIR/vmlinux"
+ramdisk = "$LAB_GUEST_DIR/initramfs.cpio"
+extra = "console=hvc0 quiet loglevel=4 $extra"
+memory = $mem
+maxmem = $mem
+vcpus = 1
+on_poweroff = "destroy"
+on_crash = "destroy"
+disk = [ ${disks%,} ]
+EOF
+	log=/var/log/xen/console/guest-$name.log
+	: > "$log"
+	if ! xl create -q "/run/$name.cfg"; then
+		echo "LAB: # xl create $name failed"
+		return 1
+	fi
+	tail -n +1 -F "$log" 2>/dev/null | sed -u "s/^/[$name] /" &
+	LAB_RELAYS="$LAB_RELAYS $!"
+	return 0
+}
+
+# guest_wait NAME TIMEOUT_S: wait for the guest to power off; destroys it
+# and fails on timeout.
+guest_wait() {
+	name=$1
+	limit=$2
+	start=$(date +%s)
+	while xl domid "$name" >/dev/null 2>&1; do
+		if [ $(($(date +%s) - start)) -ge "$limit" ]; then
+			echo "LAB: # guest $name still running after $limit s: destroying it"
+			xl destroy "$name"
+			return 1
+		fi
+		sleep 1
+	done
+	return 0
+}
+
+# guest_result NAME KEY: the value of the guest's last "RESULT KEY=VALUE" line.
+guest_result() {
+	sed -n "s/^RESULT $2=\([^ ]*\).*/\1/p" "/var/log/xen/console/guest-$1.log" |
+		tr -d '\r' | tail -n 1
+}
+
+lab_finish() {
+	sleep 1
+	for pid in $LAB_RELAYS; do
+		kill "$pid" 2>/dev/null
+	done
+	echo "LAB: # $LAB_FAILED of $LAB_TESTS checks failed"
+	[ "$LAB_FAILED" -eq 0 ]
+}

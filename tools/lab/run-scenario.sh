@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Boot the lab (QEMU/TCG -> Xen -> dom0) for one scenario of tests/e2e and
+# judge it from the serial log. With the scenario "shell", boot
+# interactively instead.
+#
+# A scenario script may carry header lines:
+#   # lab-xen: ARGS        extra Xen command-line options (e.g. "tmem")
+#   # lab-memory: MB       RAM of the emulated machine (default 2048)
+#   # lab-timeout: S       wall-clock limit for the whole run (default 120)
+#   # lab-disks: N:SIZE... raw disks attached in order (dom0 sees vda, vdb, ...)
+#
+# usage: run-scenario.sh SCENARIO
+# env:   LAB_XEN, LAB_DOM0_KERNEL, LAB_DOM0_INITRD, LAB_DIR, TOP
+set -euo pipefail
+
+scenario=$1
+top=${TOP:?}
+lab_dir=${LAB_DIR:?}
+xen=${LAB_XEN:?}
+dom0_kernel=${LAB_DOM0_KERNEL:?}
+dom0_initrd=${LAB_DOM0_INITRD:?}
+
+header() {
+	sed -n "s/^# lab-$1: *//p" "$top/tests/e2e/$scenario.sh" | head -n 1
+}
+
+xen_extra=""
+memory=2048
+timeout=120
+disks=""
+if [ "$scenario" != shell ]; then
+	[ -f "$top/tests/e2e/$scenario.sh" ] || {
+		echo "run-scenario: no scenario tests/e2e/$scenario.sh" >&2
+		exit 2
+	}
+	xen_extra=$(header xen)
+	memory=$(header memory)
+	memory=${memory:-2048}
+	timeout=$(header timeout)
+	timeout=${timeout:-120}
+	disks=$(header disks)
+fi
+
+mkdir -p "$lab_dir/disks"
+drive_args=()
+for d in $disks; do
+	name=${d%%:*}
+	size=${d#*:}
+	img="$lab_dir/disks/$scenario-$name.img"
+	rm -f "$img"
+	truncate -s "$size" "$img"
+	drive_args+=(-drive "file=$img,format=raw,if=virtio,cache=unsafe")
+done
+
+xen_cmdline="console=com1 com1=115200 dom0_mem=768M,max:768M dom0_max_vcpus=1 noreboot $xen_extra"
+dom0_cmdline="console=hvc0 earlyprintk=xen quiet loglevel=4 lab.scenario=$scenario"
+qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+rdrand -smp 2 -m "$memory"
+	-no-reboot -kernel "$xen" -append "$xen_cmdline"
+	-initrd "$dom0_kernel $dom0_cmdline,$dom0_initrd" "${drive_args[@]}")
+
+if [ "$scenario" = shell ]; then
+	echo "run-scenario: interactive lab; in dom0 'poweroff -f' ends it (Ctrl-A X kills QEMU)"
+	exec "${qemu[@]}" -nographic
+fi
+
+log="$lab_dir/$scenario.log"
+start=$(date +%s)
+"${qemu[@]}" -display none -monitor none -serial "file:$log" </dev/null >"$log.qemu" 2>&1 &
+qemu_pid=$!
+cleanup() {
+	if kill -0 "$qemu_pid" 2>/dev/null; then
+		kill "$qemu_pid" 2>/dev/null || true
+		sleep 1
+		kill -9 "$qemu_pid" 2>/dev/null || true
+	fi
+}
+trap cleanup EXIT INT TERM
+
+timed_out=0
+while kill -0 "$qemu_pid" 2>/dev/null; do
+	if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
+		timed_out=1
+		break
+	fi
+	sleep 1
+done
+elapsed=$(($(date +%s) - start))
+if [ "$timed_out" = 1 ]; then
+	cleanup
+	echo "run-scenario: $scenario TIMED OUT after $timeout s; last lines of $log:" >&2
+	tail -n 25 "$log" | sed 's/^/  | /' >&2
+fi
+wait "$qemu_pid" 2>/dev/null || true
+trap - EXIT INT TERM
+if [ -s "$log.qemu" ]; then
+	sed 's/^/  qemu: /' "$log.qemu" >&2
+fi
+
+python3 "$top/tools/lab/parse-log.py" "$log" "$scenario" "$elapsed" "$timed_out"
