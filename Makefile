@@ -29,7 +29,7 @@ XEN_TREE := $(BUILD)/xen
 OUT := $(BUILD)/out
 TOOLS_DIST := $(BUILD)/dist/tools
 
-.PHONY: all help deps sources xen tools images lab e2e demo check test clean distclean
+.PHONY: all help deps sources xen tools images lab e2e demo check check-lab-tools test clean distclean
 
 all: xen tools guest images
 
@@ -117,13 +117,10 @@ $(GUEST_DIR)/initramfs.cpio: $(GUEST_INITRD_INPUTS)
 	@mkdir -p $(GUEST_DIR)
 	@$(STAGE) "guest initramfs" $(TOP)/tools/images/mk-guest-initramfs.sh $(TOP) $@
 
-$(GUEST_DIR)/vmlinux: $(BUILD)/guest/vmlinux
-	@mkdir -p $(GUEST_DIR)
-	cp $< $@
-
 # The toolstack install is redone by every 'make tools', so the dom0 image is
 # simply rebuilt each time: a few seconds.
-images: tools $(DOM0_VMLINUX) $(GUEST_DIR)/initramfs.cpio $(GUEST_DIR)/vmlinux
+images: tools guest $(DOM0_VMLINUX) $(GUEST_DIR)/initramfs.cpio
+	@cp $(BUILD)/guest/vmlinux $(GUEST_DIR)/vmlinux
 	@$(STAGE) "dom0 initramfs" $(TOP)/tools/images/mk-dom0-initramfs.sh $(DOM0_PKG) \
 		$(TOOLS_DIST) $(GUEST_DIR) $(TOP) $(DOM0_INITRD)
 
@@ -138,6 +135,26 @@ lab: xen images
 
 e2e: xen images
 	@$(STAGE) "lab scenarios" env $(LAB_ENV) $(TOP)/tools/lab/run-all.sh $(SCENARIOS)
+
+# --- tests and the demo ----------------------------------------------------
+
+ENGINE_CHECK := $(if $(wildcard $(TOP)/tests/engine/engine.mk),check-engine)
+
+check-lab-tools:
+	@$(STAGE) "lab tool tests" python3 $(TOP)/tests/lab/test_parse_log.py
+
+check: check-lab-tools $(ENGINE_CHECK)
+
+# Stages run in order so a failure names the stage that broke.
+test:
+	@$(STAGE) "deps" $(MAKE) --no-print-directory deps
+	@$(STAGE) "userspace checks" $(MAKE) --no-print-directory check
+	@$(STAGE) "builds" $(MAKE) --no-print-directory xen tools guest images
+	@$(STAGE) "checkpatch" $(MAKE) --no-print-directory checkpatch
+	@$(STAGE) "end-to-end" $(MAKE) --no-print-directory e2e
+
+demo: deps xen images
+	@$(LAB_ENV) $(TOP)/tools/lab/demo.sh
 
 clean:
 	rm -rf $(OUT) $(BUILD)/dist $(BUILD)/images $(BUILD)/lab $(BUILD)/engine

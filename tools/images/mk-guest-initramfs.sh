@@ -13,7 +13,7 @@ rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,mnt,root,lab/bin,lab/run}
 cp /bin/busybox "$root/bin/busybox"
 for app in $("$root/bin/busybox" --list); do
-	ln -sf busybox "$root/bin/$app"
+	[ -e "$root/bin/$app" ] || ln -s busybox "$root/bin/$app"
 done
 for src in "$top"/tests/e2e/workloads/*.c; do
 	gcc -static -O2 -Wall -Wextra -Werror -o "$root/lab/bin/$(basename "$src" .c)" "$src"

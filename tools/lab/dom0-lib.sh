@@ -79,11 +79,11 @@ disk = [ ${disks%,} ]
 EOF
 	log=/var/log/xen/console/guest-$name.log
 	: > "$log"
-	if ! xl create -q "/run/$name.cfg"; then
-		echo "LAB: # xl create $name failed"
+	if ! xl create "/run/$name.cfg" > "/run/$name.create.log" 2>&1; then
+		sed "s/^/LAB: # xl create $name: /" "/run/$name.create.log"
 		return 1
 	fi
-	tail -n +1 -F "$log" 2>/dev/null | sed -u "s/^/[$name] /" &
+	tail -n +1 -F "$log" 2>/dev/null | awk -v p="[$name] " '{ print p $0; fflush() }' &
 	LAB_RELAYS="$LAB_RELAYS $!"
 	return 0
 }
@@ -118,4 +118,19 @@ lab_finish() {
 	done
 	echo "LAB: # $LAB_FAILED of $LAB_TESTS checks failed"
 	[ "$LAB_FAILED" -eq 0 ]
+}
+
+# guest_wait_for NAME KEY TIMEOUT_S: wait until the guest reports RESULT KEY=.
+guest_wait_for() {
+	start=$(date +%s)
+	until [ -n "$(guest_result "$1" "$2")" ]; do
+		xl domid "$1" >/dev/null 2>&1 || return 1
+		[ $(($(date +%s) - start)) -lt "$3" ] || return 1
+		sleep 1
+	done
+}
+
+# tmem_available: does this hypervisor answer tmem control operations?
+tmem_available() {
+	xl tmem-freeable >/dev/null 2>&1
 }

@@ -1,10 +1,17 @@
-# Swap integrity: write and re-read 384 MiB of checksummed pages through
-# swap on xvda in a 128 MiB guest.
+# Swap integrity: write and re-read SWAP_MIB (default 384) MiB of checksummed
+# pages through swap on xvda. Counters are dumped while the pages are still
+# swapped out, then the guest holds a few seconds so dom0 can read
+# `xl tmem-list` before swapoff brings every page back.
 . /lab/run/lib.sh
+mib=$(sed -n 's/.*lab\.mib=\([0-9]*\).*/\1/p' /proc/cmdline)
 mkswap /dev/xvda >/dev/null && swapon /dev/xvda || { echo "RESULT swapon=failed"; exit 1; }
 echo "RESULT swapon=ok"
-memstress -m "${SWAP_MIB:-384}" -s 42 -r 2
+memstress -m "${mib:-384}" -s 42 -r 2 &
+pid=$!
+wait "$pid"
 rc=$?
 dump_counters
+echo "RESULT counters_done=1"
+sleep 4
 swapoff /dev/xvda && echo "RESULT swapoff=ok" || echo "RESULT swapoff=failed"
 exit $rc
