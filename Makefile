@@ -117,16 +117,21 @@ $(GUEST_DIR)/initramfs.cpio: $(GUEST_INITRD_INPUTS)
 	@mkdir -p $(GUEST_DIR)
 	@$(STAGE) "guest initramfs" $(TOP)/tools/images/mk-guest-initramfs.sh $(TOP) $@
 
+# ext4 disk with a verifiable 256 MiB file set: twice a 128 MiB guest's RAM.
+$(IMAGES)/data-fileset.img: $(TOP)/tests/e2e/workloads/filestress.c $(TOP)/tools/images/mk-data-disk.sh
+	@mkdir -p $(IMAGES)
+	@$(STAGE) "ext4 data disk" $(TOP)/tools/images/mk-data-disk.sh $(TOP) 256 $@
+
 # The toolstack install is redone by every 'make tools', so the dom0 image is
 # simply rebuilt each time: a few seconds.
-images: tools guest $(DOM0_VMLINUX) $(GUEST_DIR)/initramfs.cpio
+images: tools guest $(DOM0_VMLINUX) $(GUEST_DIR)/initramfs.cpio $(IMAGES)/data-fileset.img
 	@cp $(BUILD)/guest/vmlinux $(GUEST_DIR)/vmlinux
 	@$(STAGE) "dom0 initramfs" $(TOP)/tools/images/mk-dom0-initramfs.sh $(DOM0_PKG) \
 		$(TOOLS_DIST) $(GUEST_DIR) $(TOP) $(DOM0_INITRD)
 
 # --- the lab ---------------------------------------------------------------
 
-LAB_ENV := TOP=$(TOP) LAB_DIR=$(LAB_DIR) LAB_XEN=$(OUT)/xen \
+LAB_ENV := TOP=$(TOP) LAB_DIR=$(LAB_DIR) LAB_IMAGES=$(IMAGES) LAB_XEN=$(OUT)/xen \
 	LAB_DOM0_KERNEL=$(DOM0_VMLINUX) LAB_DOM0_INITRD=$(DOM0_INITRD)
 SCENARIOS ?= $(sort $(basename $(notdir $(wildcard $(TOP)/tests/e2e/*.sh))))
 

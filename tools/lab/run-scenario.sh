@@ -7,7 +7,8 @@
 #   # lab-xen: ARGS        extra Xen command-line options (e.g. "tmem")
 #   # lab-memory: MB       RAM of the emulated machine (default 2048)
 #   # lab-timeout: S       wall-clock limit for the whole run (default 120)
-#   # lab-disks: N:SIZE... raw disks attached in order (dom0 sees vda, vdb, ...)
+#   # lab-disks: N:SIZE... raw disks attached in order (dom0 sees vda, vdb, ...);
+#                          N:@IMAGE attaches a fresh copy of $LAB_IMAGES/IMAGE.img
 #
 # usage: run-scenario.sh SCENARIO
 # env:   LAB_XEN, LAB_DOM0_KERNEL, LAB_DOM0_INITRD, LAB_DIR, TOP
@@ -48,7 +49,14 @@ for d in $disks; do
 	size=${d#*:}
 	img="$lab_dir/disks/$scenario-$name.img"
 	rm -f "$img"
-	truncate -s "$size" "$img"
+	case "$size" in
+	@*)
+		template="${LAB_IMAGES:?}/${size#@}.img"
+		[ -f "$template" ] || { echo "run-scenario: no disk image $template (run 'make images')" >&2; exit 2; }
+		cp --sparse=always "$template" "$img"
+		;;
+	*) truncate -s "$size" "$img" ;;
+	esac
 	drive_args+=(-drive "file=$img,format=raw,if=virtio,cache=unsafe")
 done
 
