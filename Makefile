@@ -29,7 +29,7 @@ XEN_TREE := $(BUILD)/xen
 OUT := $(BUILD)/out
 TOOLS_DIST := $(BUILD)/dist/tools
 
-.PHONY: all help deps sources xen tools images lab e2e demo check check-lab-tools test clean distclean
+.PHONY: all help deps sources xen tools images lab e2e bench-e2e demo check check-lab-tools test clean distclean
 
 all: xen tools guest images
 
@@ -157,6 +157,12 @@ test:
 	@$(STAGE) "builds" $(MAKE) --no-print-directory xen tools guest images
 	@$(STAGE) "checkpatch" $(MAKE) --no-print-directory checkpatch
 	@$(STAGE) "end-to-end" $(MAKE) --no-print-directory e2e
+
+# A benchmark, not a test: four guest configurations in one lab boot.
+bench-e2e: xen images
+	@$(STAGE) "bench-e2e lab run" bash -c '$(LAB_ENV) $(TOP)/tools/lab/run-scenario.sh bench-e2e || true'
+	@python3 $(TOP)/tools/bench/e2e-report.py $(LAB_DIR)/bench-e2e.log \
+		$(BUILD)/bench-e2e.csv $(BUILD)/bench-e2e.png
 
 demo: deps xen images
 	@$(LAB_ENV) $(TOP)/tools/lab/demo.sh

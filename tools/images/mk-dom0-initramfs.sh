@@ -99,7 +99,7 @@ cp "$top/tools/lab/dom0-init.sh" "$root/init"
 chmod 755 "$root/init"
 cp "$top/tools/lab/dom0-lib.sh" "$root/lab/"
 mkdir -p "$root/lab/scenarios" "$root/lab/guest"
-cp "$top"/tests/e2e/*.sh "$root/lab/scenarios/"
+cp "$top"/tests/e2e/*.sh "$top"/tools/bench/*.sh "$root/lab/scenarios/"
 cp -a "$guest_dir/." "$root/lab/guest/"
 
 # dom0's memory is fixed by dom0_mem: xl must not balloon it down.

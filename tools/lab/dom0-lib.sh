@@ -134,3 +134,23 @@ guest_wait_for() {
 tmem_available() {
 	xl tmem-freeable >/dev/null 2>&1
 }
+
+# tmem_field TYPE KEY [CI [PI]]: the value of KEY in the first TYPE= record
+# (G, S, C or P) of `xl tmem-list -l -a`, optionally of client CI and pool PI.
+# Reads the saved listing in $TMEM_LIST when set, else asks xl.
+tmem_field() {
+	{ if [ -n "${TMEM_LIST:-}" ]; then cat "$TMEM_LIST"; else xl tmem-list -l -a 2>/dev/null; fi; } |
+	awk -v t="$1" -v k="$2" -v ci="${3:-}" -v pi="${4:-}" '
+	index($0, t "=") == 1 {
+		n = split(substr($0, length(t) + 2), kv, ",")
+		v = ""; c = ""; p = ""
+		for (i = 1; i <= n; i++) {
+			j = index(kv[i], ":")
+			key = substr(kv[i], 1, j - 1); val = substr(kv[i], j + 1)
+			if (key == "CI") c = val
+			if (key == "PI") p = val
+			if (key == k) v = val
+		}
+		if ((ci == "" || c == ci) && (pi == "" || p == pi) && v != "") { print v; exit }
+	}'
+}

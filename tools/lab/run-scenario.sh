@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Boot the lab (QEMU/TCG -> Xen -> dom0) for one scenario of tests/e2e and
-# judge it from the serial log. With the scenario "shell", boot
+# Boot the lab (QEMU/TCG -> Xen -> dom0) for one scenario (tests/e2e/NAME.sh,
+# or a benchmark tools/bench/NAME.sh) and judge it from the serial log. With the scenario "shell", boot
 # interactively instead.
 #
 # A scenario script may carry header lines:
@@ -21,8 +21,15 @@ xen=${LAB_XEN:?}
 dom0_kernel=${LAB_DOM0_KERNEL:?}
 dom0_initrd=${LAB_DOM0_INITRD:?}
 
+script=""
+for d in tests/e2e tools/bench; do
+	if [ -f "$top/$d/$scenario.sh" ]; then
+		script="$top/$d/$scenario.sh"
+		break
+	fi
+done
 header() {
-	sed -n "s/^# lab-$1: *//p" "$top/tests/e2e/$scenario.sh" | head -n 1
+	sed -n "s/^# lab-$1: *//p" "$script" | head -n 1
 }
 
 xen_extra=""
@@ -30,8 +37,8 @@ memory=2048
 timeout=120
 disks=""
 if [ "$scenario" != shell ]; then
-	[ -f "$top/tests/e2e/$scenario.sh" ] || {
-		echo "run-scenario: no scenario tests/e2e/$scenario.sh" >&2
+	[ -n "$script" ] || {
+		echo "run-scenario: no scenario $scenario in tests/e2e or tools/bench" >&2
 		exit 2
 	}
 	xen_extra=$(header xen)

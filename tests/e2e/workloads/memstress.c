@@ -9,7 +9,9 @@
  * A second round rewrites every third page with a new version, so a stale
  * copy anywhere in the swap path shows up as a mismatch.
  *
- * usage: memstress -m MIB [-s SEED] [-r ROUNDS]
+ * usage: memstress -m MIB [-s SEED] [-r ROUNDS] [-w FILE]
+ * With -w, memstress stops after filling until FILE exists, so a scenario
+ * can push its pages out (or swapoff) before they are verified.
  * Prints "RESULT key=value" lines for the lab.
  */
 #include <stdint.h>
@@ -110,10 +112,11 @@ int main(int argc, char **argv)
 	uint64_t seed = 1;
 	unsigned int rounds = 2, r, *version;
 	uint8_t *mem, *expect;
+	const char *wait_file = NULL;
 	double t0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "m:s:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:s:r:w:")) != -1) {
 		switch (opt) {
 		case 'm':
 			mib = strtoul(optarg, NULL, 0);
@@ -124,8 +127,12 @@ int main(int argc, char **argv)
 		case 'r':
 			rounds = strtoul(optarg, NULL, 0);
 			break;
+		case 'w':
+			wait_file = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: %s -m MIB [-s SEED] [-r ROUNDS]\n", argv[0]);
+			fprintf(stderr, "usage: %s -m MIB [-s SEED] [-r ROUNDS] [-w FILE]\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -148,6 +155,12 @@ int main(int argc, char **argv)
 	for (i = 0; i < pages; i++) {
 		fill_page(mem + i * PAGE, seed, i, 0);
 		kinds[page_kind(seed, i)]++;
+	}
+	if (wait_file) {
+		printf("RESULT filled=1\n");
+		fflush(stdout);
+		while (access(wait_file, F_OK))
+			usleep(100000);
 	}
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < pages; i++) {

@@ -1,0 +1,20 @@
+# swapoff under load: a 48 MiB working set is filled, pushed out to swap by
+# a 160 MiB process, then swapoff must bring every page back (from the
+# frontswap backend where it holds them) before the set is verified.
+. /lab/run/lib.sh
+mkswap /dev/xvda >/dev/null && swapon /dev/xvda || { echo "RESULT swapon=failed"; exit 1; }
+memstress -m 48 -s 7 -r 1 -w /tmp/go > /tmp/a.out &
+a=$!
+until grep -q filled /tmp/a.out; do sleep 0.2; done
+memstress -m 160 -s 8 -r 1 | sed 's/^RESULT /RESULT pusher_/'
+awk '$1 == "pswpout" { print "RESULT pswpout_before_swapoff=" $2 }' /proc/vmstat
+dump_counters
+echo "RESULT counters_done=1"
+sleep 4
+swapoff /dev/xvda && echo "RESULT swapoff=ok" || echo "RESULT swapoff=failed"
+touch /tmp/go
+wait "$a"
+rc=$?
+cat /tmp/a.out
+awk '/^Swap(Total|Free):/ { print "RESULT meminfo_" $1 "=" $2 }' /proc/meminfo | tr -d ':'
+exit $rc

@@ -1,0 +1,46 @@
+# make bench-e2e, dom0 side: the same guest (kernel, 128 MiB, disks) runs the
+# same workloads under four configurations in one boot; one BENCH line each.
+# lab-xen: tmem
+# lab-memory: 2048
+# lab-timeout: 1500
+# lab-disks: swap:512M data:@data-fileset
+. /lab/dom0-lib.sh
+
+free_mib() { xl info | sed -n 's/^free_memory *: *//p'; }
+
+# run_config NAME GUEST_CMDLINE COMPRESS(0|1|-)
+run_config() {
+	cfg=$1
+	name=b-$cfg
+	guest_start "$name" 128 "$2 lab.run=bench lab.delay=5" /dev/vda /dev/vdb || return 1
+	guest_wait_for "$name" swapon 120 || return 1
+	if [ "$3" != - ]; then
+		# The frontswap pool (and so the tmem client) exists from swapon on.
+		xl tmem-set "$name" -p "$3" || lab_note "xl tmem-set $name -p $3 failed"
+	fi
+	f1=$(free_mib)
+	guest_wait_for "$name" counters_done 1200
+	f2=$(free_mib)
+	xl tmem-list -l -a > "/tmp/tmem-$cfg.txt" 2>&1
+	guest_wait "$name" 60
+	r() { guest_result "$name" "$1"; }
+	echo "BENCH: config=$cfg a_seconds=$(r a_seconds) a_mismatches=$(r mismatches)" \
+		"a_pswpout=$(r a_pswpout) a_pswpin=$(r a_pswpin)" \
+		"a_swap_write_kib=$(r a_swap_write_kib) a_swap_read_kib=$(r a_swap_read_kib)" \
+		"frontswap_succ_stores=$(r frontswap_succ_stores) frontswap_loads=$(r frontswap_loads)" \
+		"b_pass1_seconds=$(r b_pass1_seconds) b_pass2_seconds=$(r b_pass2_seconds)" \
+		"b_pass1_read_kib=$(r b_pass1_read_kib) b_pass2_read_kib=$(r b_pass2_read_kib)" \
+		"b_mismatches=$(($(r b1_file_mismatches) + $(r b2_file_mismatches)))" \
+		"cleancache_succ_gets=$(r cleancache_succ_gets) cleancache_puts=$(r cleancache_puts)" \
+		"tmem_host_mib=$((f1 - f2)) guest_rc=$(r guest_rc)"
+}
+
+lab_plan 4
+lab_ok "config disk ran" run_config disk "" -
+lab_ok "config zswap ran" run_config zswap "zswap.enabled=1 zswap.compressor=lzo" -
+lab_ok "config tmem ran" run_config tmem "tmem=1" 0
+lab_ok "config tmem-lzo ran" run_config tmem-lzo "tmem=1" 1
+for c in disk zswap tmem tmem-lzo; do
+	sed "s/^/LAB: # tmem-list $c: /" "/tmp/tmem-$c.txt" | head -n 12
+done
+lab_finish

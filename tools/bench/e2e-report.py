@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Turn the BENCH lines of a bench-e2e lab log into a CSV, a PNG plot
+(gnuplot) and the summary line
+
+  e2e-bench: tmem_vs_disk=R1 tmem_vs_zswap=R2 disk_writes_avoided=P1 cleancache_reads_avoided=P2
+
+R1, R2: wall-time ratios of workload (a), tmem / other (lower is better).
+P1: fraction of the disk configuration's swap writes that tmem avoided.
+P2: fraction of the disk configuration's second-pass reads that cleancache
+avoided.
+
+usage: e2e-report.py LOG CSV PNG
+"""
+import csv
+import os
+import re
+import subprocess
+import sys
+
+CONFIGS = ["disk", "zswap", "tmem", "tmem-lzo"]
+
+
+def parse(log):
+    rows = {}
+    with open(log, errors="replace") as f:
+        for line in f:
+            pos = line.find("BENCH: ")
+            if pos < 0:
+                continue
+            fields = dict(kv.split("=", 1) for kv in line[pos + 7:].split() if "=" in kv)
+            rows[fields.get("config")] = fields
+    return rows
+
+
+def num(row, key):
+    try:
+        return float(row[key])
+    except (KeyError, ValueError):
+        raise SystemExit("e2e-report: config %s has no value for %s" % (row.get("config"), key))
+
+
+def ratio(a, b):
+    return a / b if b else float("nan")
+
+
+def main():
+    log, csv_path, png_path = sys.argv[1:4]
+    rows = parse(log)
+    missing = [c for c in CONFIGS if c not in rows]
+    if missing:
+        raise SystemExit("e2e-report: no BENCH line for %s in %s" % (", ".join(missing), log))
+    keys = ["config", "a_seconds", "a_mismatches", "a_pswpout", "a_pswpin",
+            "a_swap_write_kib", "a_swap_read_kib", "frontswap_succ_stores",
+            "frontswap_loads", "b_pass1_seconds", "b_pass2_seconds",
+            "b_pass1_read_kib", "b_pass2_read_kib", "b_mismatches",
+            "cleancache_succ_gets", "cleancache_puts", "tmem_host_mib", "guest_rc"]
+    with open(csv_path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(keys)
+        for c in CONFIGS:
+            w.writerow([rows[c].get(k, "") for k in keys])
+    for c in CONFIGS:
+        r = rows[c]
+        print("  %-9s (a) %7.1f s, %8d KiB swap written, %6d pages out; "
+              "(b) pass 2 %7.1f s, %8d KiB read; tmem %4d MiB; mismatches %s/%s"
+              % (c, num(r, "a_seconds"), num(r, "a_swap_write_kib"), num(r, "a_pswpout"),
+                 num(r, "b_pass2_seconds"), num(r, "b_pass2_read_kib"),
+                 num(r, "tmem_host_mib"), r.get("a_mismatches"), r.get("b_mismatches")))
+    plot(csv_path, png_path)
+    disk, zswap, tmem = rows["disk"], rows["zswap"], rows["tmem"]
+    r1 = ratio(num(tmem, "a_seconds"), num(disk, "a_seconds"))
+    r2 = ratio(num(tmem, "a_seconds"), num(zswap, "a_seconds"))
+    p1 = 1 - ratio(num(tmem, "a_swap_write_kib"), num(disk, "a_swap_write_kib"))
+    p2 = 1 - ratio(num(tmem, "b_pass2_read_kib"), num(disk, "b_pass2_read_kib"))
+    bad = [c for c in CONFIGS
+           if rows[c].get("a_mismatches") != "0" or rows[c].get("b_mismatches") != "0"]
+    if bad:
+        print("e2e-report: DATA MISMATCH in %s: figures are not valid" % ", ".join(bad))
+    print("csv: %s\nplot: %s" % (csv_path, png_path))
+    print("e2e-bench: tmem_vs_disk=%.2f tmem_vs_zswap=%.2f disk_writes_avoided=%.3f "
+          "cleancache_reads_avoided=%.3f" % (r1, r2, p1, p2))
+    return 1 if bad else 0
+
+
+def plot(csv_path, png_path):
+    script = """
+set terminal pngcairo size 1200,420 font ",10"
+set output '%(png)s'
+set datafile separator ','
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set key off
+set grid ytics
+set yrange [0:*]
+set multiplot layout 1,3 title "tmem vs disk swap vs zswap: one lab boot, 128 MiB guest (%(csv)s)"
+set title "(a) 384 MiB anonymous: wall time (s)"
+plot '%(csv)s' using 2:xtic(1) every ::1 lc rgb '#4477aa'
+set title "(a) swap written to disk (MiB)"
+plot '%(csv)s' using ($6/1024):xtic(1) every ::1 lc rgb '#cc6677'
+set title "(b) second pass: read from disk (MiB)"
+plot '%(csv)s' using ($13/1024):xtic(1) every ::1 lc rgb '#228833'
+unset multiplot
+""" % {"png": png_path, "csv": csv_path}
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print("e2e-report: gnuplot failed: %s" % e)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
