@@ -52,7 +52,11 @@ lab_now() {
 
 # guest_start NAME MEMORY_MB EXTRA_CMDLINE [DISK_DEV...]
 # Starts a PV guest with the project's kernel and guest initramfs; each disk
-# device of dom0 becomes xvda, xvdb, ... in the guest.
+# device of dom0 becomes xvda, xvdb, ... in the guest. Persistent tmem pages
+# are charged to the guest and refused beyond its maximum, and libxl sets a
+# PV guest's hypervisor maximum to its target; so the maximum is raised to
+# GUEST_MAXMEM (default 640 MiB) with xl mem-max, as a self-ballooning guest
+# would make room for itself.
 guest_start() {
 	name=$1
 	mem=$2
@@ -71,7 +75,7 @@ kernel = "$LAB_GUEST_DIR/vmlinux"
 ramdisk = "$LAB_GUEST_DIR/initramfs.cpio"
 extra = "console=hvc0 quiet loglevel=4 $extra"
 memory = $mem
-maxmem = $mem
+maxmem = ${GUEST_MAXMEM:-640}
 vcpus = 1
 on_poweroff = "destroy"
 on_crash = "destroy"
@@ -81,6 +85,10 @@ EOF
 	: > "$log"
 	if ! xl create "/run/$name.cfg" > "/run/$name.create.log" 2>&1; then
 		sed "s/^/LAB: # xl create $name: /" "/run/$name.create.log"
+		return 1
+	fi
+	if ! xl mem-max "$name" "${GUEST_MAXMEM:-640}m"; then
+		echo "LAB: # xl mem-max $name failed"
 		return 1
 	fi
 	tail -n +1 -F "$log" 2>/dev/null | awk -v p="[$name] " '{ print p $0; fflush() }' &

@@ -12,4 +12,6 @@ dump_counters() {
 		done
 	done
 	awk '$1 == "pswpout" || $1 == "pswpin" { print "RESULT vmstat_" $1 "=" $2 }' /proc/vmstat
+	# The tmem driver's messages are at KERN_INFO, below the console level.
+	dmesg | sed -n 's/^\[ *[0-9.]*\] \(xen-tmem: .*\)/KLOG \1/p'
 }

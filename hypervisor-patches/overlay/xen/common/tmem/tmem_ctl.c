@@ -1,0 +1,617 @@
+/*
+ * tmem_ctl.c: tmem control plane (the historic tmem sysctl sub-ops).
+ *
+ * The glue has already checked that the caller is privileged and decoded
+ * the request; here every field is still validated, because the toolstack
+ * passes guest-chosen values (domids, pool ids) through.
+ */
+#include "tmem_priv.h"
+
+#define G tmem_global
+
+/* ------------------------------------------------------------------------
+ * Text output for LIST
+ */
+
+struct tmem_text {
+    char *buf;
+    size_t len, pos;
+};
+
+static void tmem_text_putc(struct tmem_text *t, char c)
+{
+    if ( t->pos + 1 < t->len )
+        t->buf[t->pos++] = c;
+}
+
+static void tmem_text_puts(struct tmem_text *t, const char *s)
+{
+    while ( *s )
+        tmem_text_putc(t, *s++);
+}
+
+static void tmem_text_u64(struct tmem_text *t, uint64_t v, unsigned int base)
+{
+    char tmp[24];
+    unsigned int n = 0;
+
+    do {
+        unsigned int d = (unsigned int)(v % base);
+
+        tmp[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
+        v /= base;
+    } while ( v );
+    while ( n )
+        tmem_text_putc(t, tmp[--n]);
+}
+
+static void tmem_text_long(struct tmem_text *t, long v)
+{
+    if ( v < 0 )
+    {
+        tmem_text_putc(t, '-');
+        tmem_text_u64(t, (uint64_t)0 - (uint64_t)v, 10);
+    }
+    else
+        tmem_text_u64(t, (uint64_t)v, 10);
+}
+
+/* ",KK:value" (or "KK:value" first in a record). */
+static void tmem_text_kv(struct tmem_text *t, const char *key, long v)
+{
+    if ( t->pos && t->buf[t->pos - 1] != '=' )
+        tmem_text_putc(t, ',');
+    tmem_text_puts(t, key);
+    tmem_text_putc(t, ':');
+    tmem_text_long(t, v);
+}
+
+static void tmem_text_kx(struct tmem_text *t, const char *key, uint64_t v)
+{
+    tmem_text_putc(t, ',');
+    tmem_text_puts(t, key);
+    tmem_text_putc(t, ':');
+    tmem_text_u64(t, v, 16);
+}
+
+#define RD(p) tmem_atomic_read(p)
+
+static void tmem_list_pool_stats(struct tmem_text *t,
+                                 const struct tmem_pool *pool)
+{
+    /* Cast away const: the atomic accessors take plain pointers. */
+    struct tmem_pool_stats *st = (struct tmem_pool_stats *)&pool->st;
+
+    tmem_text_kv(t, "Pc", RD(&st->pages));
+    tmem_text_kv(t, "Pm", RD(&st->pages_max));
+    tmem_text_kv(t, "Oc", RD(&st->objs));
+    tmem_text_kv(t, "Om", RD(&st->objs_max));
+    tmem_text_kv(t, "ps", RD(&st->good_puts));
+    tmem_text_kv(t, "pt", RD(&st->puts));
+    tmem_text_kv(t, "pd", RD(&st->dup_flushed));
+    tmem_text_kv(t, "pr", RD(&st->dup_replaced));
+    tmem_text_kv(t, "px", RD(&st->nomem_puts));
+    tmem_text_kv(t, "gs", RD(&st->good_gets));
+    tmem_text_kv(t, "gt", RD(&st->gets));
+    tmem_text_kv(t, "fs", RD(&st->good_flushes));
+    tmem_text_kv(t, "ft", RD(&st->flushes));
+    tmem_text_kv(t, "os", RD(&st->good_obj_flushes));
+    tmem_text_kv(t, "ot", RD(&st->obj_flushes));
+}
+
+static void tmem_list_pool_type(struct tmem_text *t,
+                                const struct tmem_pool *pool)
+{
+    tmem_text_puts(t, ",PT:");
+    tmem_text_putc(t, pool->persistent ? 'P' : 'E');
+    tmem_text_putc(t, pool->shared ? 'S' : 'P');
+    tmem_text_kx(t, "U0", pool->uuid[0]);
+    tmem_text_kx(t, "U1", pool->uuid[1]);
+}
+
+static void tmem_list_client(struct tmem_text *t, struct tmem_client *c,
+                             bool use_long)
+{
+    unsigned int i;
+
+    tmem_text_puts(t, "C=");
+    tmem_text_kv(t, "CI", c->id);
+    tmem_text_kv(t, "ww", RD(&c->lru.weight));
+    tmem_text_kv(t, "co", RD(&c->compress) ? 1 : 0);
+    tmem_text_kv(t, "fr", RD(&c->frozen) ? 1 : 0);
+    tmem_text_kv(t, "Ge", RD(&c->eph_gets));
+    tmem_text_kv(t, "Pp", RD(&c->pers_puts));
+    tmem_text_kv(t, "Gp", RD(&c->pers_gets));
+    if ( use_long )
+    {
+        tmem_text_kv(t, "Ec", RD(&c->lru.nr));
+        tmem_text_kv(t, "Em", RD(&c->lru.nr_max));
+        tmem_text_kv(t, "cp", RD(&c->compressed_pages));
+        tmem_text_kv(t, "cb", RD(&c->compressed_bytes));
+        tmem_text_kv(t, "cn", RD(&c->compress_poor));
+    }
+    tmem_text_putc(t, '\n');
+
+    for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
+    {
+        struct tmem_pool *pool = c->pools[i];
+
+        if ( !pool )
+            continue;
+        tmem_text_puts(t, "P=");
+        tmem_text_kv(t, "CI", c->id);
+        tmem_text_kv(t, "PI", i);
+        tmem_list_pool_type(t, pool);
+        if ( use_long )
+            tmem_list_pool_stats(t, pool);
+        tmem_text_putc(t, '\n');
+    }
+}
+
+static void tmem_list_global(struct tmem_text *t, bool use_long)
+{
+    struct tmem_global_stats *st = &G.st;
+    unsigned int i, j;
+
+    tmem_text_puts(t, "G=");
+    tmem_text_kv(t, "Tt", RD(&st->total_ops));
+    tmem_text_kv(t, "Te", RD(&st->errored_ops));
+    tmem_text_kv(t, "Ta", 0);        /* the engine keeps no free list */
+    tmem_text_kv(t, "Et", RD(&st->evicted));
+    tmem_text_kv(t, "Ea", RD(&st->evict_attempts));
+    tmem_text_kv(t, "Rt", RD(&st->relinq));
+    tmem_text_kv(t, "Ra", RD(&st->relinq_attempts));
+    if ( use_long )
+    {
+        tmem_text_kv(t, "Ec", RD(&st->eph_pages));
+        tmem_text_kv(t, "Em", RD(&st->eph_pages_max));
+        tmem_text_kv(t, "Oc", RD(&st->objs));
+        tmem_text_kv(t, "Om", RD(&st->objs_max));
+        tmem_text_kv(t, "Pc", RD(&G.pgd_slab.in_use));
+        tmem_text_kv(t, "Pm", RD(&st->pgds_max));
+        tmem_text_kv(t, "Fc", RD(&st->data_pages));
+        tmem_text_kv(t, "Fm", RD(&st->data_pages_max));
+    }
+    tmem_text_putc(t, '\n');
+
+    for ( i = 0; i < TMEM_ENGINE_MAX_SHARED_POOLS; i++ )
+    {
+        struct tmem_pool *pool = G.shared[i];
+
+        if ( !pool )
+            continue;
+        tmem_text_puts(t, "S=");
+        tmem_text_kv(t, "SI", i);
+        tmem_list_pool_type(t, pool);
+        for ( j = 0; j < pool->nr_sharers; j++ )
+            tmem_text_kv(t, "SC", pool->sharers[j]);
+        if ( use_long )
+            tmem_list_pool_stats(t, pool);
+        tmem_text_putc(t, '\n');
+    }
+}
+
+long tmem_ctl_list(struct tmem_engine_ctl *ctl)
+{
+    struct tmem_text t = { ctl->buf, ctl->buf_len, 0 };
+    bool use_long = ctl->arg != 0;
+    struct tmem_client *c;
+    unsigned int i;
+
+    if ( !ctl->buf || !ctl->buf_len )
+        return -TMEM_EINVAL;
+    if ( ctl->cli_id == TMEM_ENGINE_CLI_ID_ALL )
+    {
+        tmem_list_global(&t, use_long);
+        for ( i = 0; i < TMEM_ENGINE_MAX_CLIENTS; i++ )
+            if ( (c = G.clients[i]) != NULL )
+                tmem_list_client(&t, c, use_long);
+    }
+    else
+    {
+        c = tmem_client_get((uint16_t)ctl->cli_id);
+        if ( ctl->cli_id >= TMEM_ENGINE_MAX_CLIENTS || !c )
+            return -TMEM_ENOENT;
+        tmem_list_client(&t, c, use_long);
+    }
+    t.buf[t.pos] = '\0';
+    return (long)t.pos;
+}
+
+/* ------------------------------------------------------------------------
+ * Save / restore of a client's persistent pages
+ */
+
+#define TMEM_SAVE_UNSTARTED 0xffffffffu
+
+static long tmem_save_begin(struct tmem_client *c)
+{
+    if ( tmem_atomic_read(&c->saving) )
+        return -TMEM_EBUSY;
+    /* Frozen while saved: puts would race with the stream. */
+    tmem_atomic_set(&c->was_frozen, tmem_atomic_read(&c->frozen));
+    tmem_atomic_set(&c->frozen, 1);
+    tmem_atomic_set(&c->save_pool, 0);
+    tmem_atomic_set(&c->save_next, (long)TMEM_SAVE_UNSTARTED);
+    tmem_atomic_set(&c->saving, 1);
+    return 1;
+}
+
+static long tmem_save_next_page(struct tmem_client *c,
+                                struct tmem_engine_ctl *ctl)
+{
+    struct tmem_xfer x = { NULL, 0, ctl->buf };
+    struct tmem_pool *pool;
+    struct tmem_pgd *p;
+    struct tmem_obj *obj;
+    long slot;
+    uint32_t h;
+    int rc;
+
+    if ( !tmem_atomic_read(&c->saving) )
+        return -TMEM_EINVAL;
+    if ( !ctl->buf || ctl->buf_len < TMEM_PAGE_SIZE )
+        return -TMEM_EINVAL;
+    for ( ;; )
+    {
+        slot = tmem_atomic_read(&c->save_pool);
+        if ( slot >= TMEM_ENGINE_MAX_POOLS_PER_CLIENT )
+            return 0;
+        pool = c->pools[slot];
+        if ( !pool || !pool->persistent )
+            goto next_pool;
+        tmem_spin_lock(&pool->plist_lock);
+        h = (uint32_t)tmem_atomic_read(&c->save_next);
+        if ( h == TMEM_SAVE_UNSTARTED )
+            h = pool->plist_head;
+        if ( !h )
+        {
+            tmem_spin_unlock(&pool->plist_lock);
+            goto next_pool;
+        }
+        /* Data is freed only after the page leaves the list: safe here. */
+        p = tmem_pgd_ptr(h);
+        obj = tmem_obj_ptr(p->obj & TMEM_PGD_OBJ_MASK);
+        rc = tmem_pgd_read(p, pool, &x);
+        ctl->out_pool_id = (int32_t)slot;
+        ctl->out_oid[0] = obj->oid[0];
+        ctl->out_oid[1] = obj->oid[1];
+        ctl->out_oid[2] = obj->oid[2];
+        ctl->out_index = p->index;
+        /* 0 at the end of the list: the next call moves to the next pool. */
+        tmem_atomic_set(&c->save_next, (long)p->next);
+        tmem_spin_unlock(&pool->plist_lock);
+        return rc ? rc : 1;
+
+    next_pool:
+        tmem_atomic_set(&c->save_pool, slot + 1);
+        tmem_atomic_set(&c->save_next, (long)TMEM_SAVE_UNSTARTED);
+    }
+}
+
+static long tmem_save_next_inv(struct tmem_client *c,
+                               struct tmem_engine_ctl *ctl)
+{
+    struct tmem_inv *inv;
+
+    if ( !tmem_atomic_read(&c->saving) )
+        return -TMEM_EINVAL;
+    tmem_spin_lock(&c->inv_lock);
+    inv = c->inv_head;
+    if ( inv )
+    {
+        c->inv_head = inv->next;
+        c->nr_inv--;
+    }
+    tmem_spin_unlock(&c->inv_lock);
+    if ( !inv )
+        return 0;
+    ctl->out_pool_id = inv->pool_id;
+    ctl->out_oid[0] = inv->oid[0];
+    ctl->out_oid[1] = inv->oid[1];
+    ctl->out_oid[2] = inv->oid[2];
+    ctl->out_index = inv->index;
+    tmem_env_free(inv, sizeof(*inv));
+    return 1;
+}
+
+static long tmem_save_end(struct tmem_client *c)
+{
+    struct tmem_inv *inv, *next;
+
+    if ( !tmem_atomic_read(&c->saving) )
+        return 0;
+    tmem_atomic_set(&c->saving, 0);
+    tmem_atomic_set(&c->save_next, 0);
+    tmem_spin_lock(&c->inv_lock);
+    inv = c->inv_head;
+    c->inv_head = NULL;
+    c->nr_inv = 0;
+    tmem_spin_unlock(&c->inv_lock);
+    for ( ; inv; inv = next )
+    {
+        next = inv->next;
+        tmem_env_free(inv, sizeof(*inv));
+    }
+    tmem_atomic_set(&c->frozen, tmem_atomic_read(&c->was_frozen));
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Dispatcher
+ */
+
+static struct tmem_pool *tmem_ctl_pool(struct tmem_client *c, int32_t id)
+{
+    if ( (uint32_t)id >= TMEM_ENGINE_MAX_POOLS_PER_CLIENT )
+        return NULL;
+    return c->pools[TMEM_NOSPEC(id, TMEM_ENGINE_MAX_POOLS_PER_CLIENT)];
+}
+
+/* Ops that create or destroy things: global write lock. */
+static long tmem_ctl_write_op(struct tmem_engine_ctl *ctl)
+{
+    struct tmem_engine_pool_info *pi;
+    struct tmem_client *c;
+    unsigned int i, n;
+    long rc = 0;
+
+    tmem_write_lock(&G.lock);
+    switch ( ctl->cmd )
+    {
+    case TMEM_ENGINE_CTL_SET_AUTH:
+        c = tmem_client_get_or_create((uint16_t)ctl->cli_id);
+        if ( !c )
+        {
+            rc = -TMEM_ENOMEM;
+            break;
+        }
+        for ( i = 0; i < c->nr_auth; i++ )
+            if ( c->auth[i][0] == ctl->uuid[0] &&
+                 c->auth[i][1] == ctl->uuid[1] )
+                break;
+        if ( ctl->arg == 0 )
+        {
+            /* Existing sharing is not revoked, as historically. */
+            if ( i < c->nr_auth )
+            {
+                c->nr_auth--;
+                c->auth[i][0] = c->auth[c->nr_auth][0];
+                c->auth[i][1] = c->auth[c->nr_auth][1];
+            }
+        }
+        else if ( ctl->arg == 1 )
+        {
+            if ( i == c->nr_auth )
+            {
+                if ( c->nr_auth == TMEM_MAX_AUTH )
+                    rc = -TMEM_ENOSPC;
+                else
+                {
+                    c->auth[c->nr_auth][0] = ctl->uuid[0];
+                    c->auth[c->nr_auth][1] = ctl->uuid[1];
+                    c->nr_auth++;
+                }
+            }
+        }
+        else
+            rc = -TMEM_EINVAL;
+        break;
+
+    case TMEM_ENGINE_CTL_RESTORE_BEGIN:
+        c = tmem_client_get_or_create((uint16_t)ctl->cli_id);
+        rc = c ? 0 : -TMEM_ENOMEM;
+        break;
+
+    case TMEM_ENGINE_CTL_SET_POOLS:
+        c = tmem_client_get((uint16_t)ctl->cli_id);
+        if ( !c )
+        {
+            rc = -TMEM_ENOENT;
+            break;
+        }
+        if ( !ctl->buf || ctl->buf_len % sizeof(*pi) )
+        {
+            rc = -TMEM_EINVAL;
+            break;
+        }
+        pi = ctl->buf;
+        n = ctl->buf_len / sizeof(*pi);
+        for ( i = 0; i < n; i++ )
+        {
+            uint32_t f = pi[i].flags;
+
+            if ( pi[i].pool_id >= TMEM_ENGINE_MAX_POOLS_PER_CLIENT ||
+                 c->pools[pi[i].pool_id] ||
+                 (f & (TMEM_ENGINE_POOL_RESERVED_BITS |
+                       TMEM_ENGINE_POOL_PRECOMPRESSED)) ||
+                 ((f & TMEM_ENGINE_POOL_PERSIST) &&
+                  (f & TMEM_ENGINE_POOL_SHARED)) )
+            {
+                rc = -TMEM_EINVAL;
+                break;
+            }
+            rc = tmem_pool_create(c, (int)pi[i].pool_id, f, pi[i].uuid);
+            if ( rc < 0 )
+                break;
+        }
+        if ( rc >= 0 )
+            rc = (long)n;
+        break;
+
+    default:
+        rc = -TMEM_ENOSYS;
+        break;
+    }
+    tmem_write_unlock(&G.lock);
+    return rc;
+}
+
+static long tmem_ctl_client_op(struct tmem_client *c,
+                               struct tmem_engine_ctl *ctl)
+{
+    struct tmem_engine_pool_info *pi;
+    struct tmem_xfer x = { NULL, 0, ctl->buf };
+    struct tmem_pool *pool;
+    unsigned int i, n;
+    long rc;
+
+    switch ( ctl->cmd )
+    {
+    case TMEM_ENGINE_CTL_FREEZE:
+        tmem_atomic_set(&c->frozen, 1);
+        return 0;
+    case TMEM_ENGINE_CTL_THAW:
+        tmem_atomic_set(&c->frozen, 0);
+        return 0;
+    case TMEM_ENGINE_CTL_FLUSH:
+        rc = tmem_evict(&c->lru, ((unsigned long)ctl->arg + 3) / 4, true);
+        return rc * 4;
+    case TMEM_ENGINE_CTL_GET_CLIENT_INFO:
+        ctl->weight = (uint32_t)tmem_atomic_read(&c->lru.weight);
+        ctl->flags = (tmem_atomic_read(&c->compress) ?
+                      TMEM_ENGINE_CLIENT_COMPRESS : 0) |
+                     (tmem_atomic_read(&c->frozen) ?
+                      TMEM_ENGINE_CLIENT_FROZEN : 0);
+        return 0;
+    case TMEM_ENGINE_CTL_SET_CLIENT_INFO:
+        if ( ctl->weight > 0xffff )
+            return -TMEM_EINVAL;
+        tmem_atomic_set(&c->lru.weight, (long)ctl->weight);
+        tmem_atomic_set(&c->compress,
+                        (ctl->flags & TMEM_ENGINE_CLIENT_COMPRESS) ? 1 : 0);
+        return 0;
+    case TMEM_ENGINE_CTL_GET_POOLS:
+        if ( !ctl->buf && ctl->buf_len )
+            return -TMEM_EINVAL;
+        pi = ctl->buf;
+        n = 0;
+        for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
+        {
+            pool = c->pools[i];
+            if ( !pool )
+                continue;
+            if ( (n + 1) * sizeof(*pi) > ctl->buf_len )
+                break;
+            pi[n].pool_id = i;
+            pi[n].flags = pool->flags;
+            pi[n].uuid[0] = pool->uuid[0];
+            pi[n].uuid[1] = pool->uuid[1];
+            pi[n].n_pages = (uint64_t)tmem_atomic_read(&pool->st.pages);
+            n++;
+        }
+        return (long)n;
+    case TMEM_ENGINE_CTL_SAVE_BEGIN:
+        return tmem_save_begin(c);
+    case TMEM_ENGINE_CTL_SAVE_GET_NEXT_PAGE:
+        return tmem_save_next_page(c, ctl);
+    case TMEM_ENGINE_CTL_SAVE_GET_NEXT_INV:
+        return tmem_save_next_inv(c, ctl);
+    case TMEM_ENGINE_CTL_SAVE_END:
+        return tmem_save_end(c);
+    case TMEM_ENGINE_CTL_RESTORE_PUT_PAGE:
+        pool = tmem_ctl_pool(c, ctl->pool_id);
+        if ( !pool )
+            return -TMEM_ENODEV;
+        if ( !ctl->buf || ctl->buf_len < TMEM_PAGE_SIZE )
+            return -TMEM_EINVAL;
+        return tmem_pool_put(pool, ctl->oid, ctl->index, &x);
+    case TMEM_ENGINE_CTL_RESTORE_FLUSH_PAGE:
+        pool = tmem_ctl_pool(c, ctl->pool_id);
+        if ( !pool )
+            return -TMEM_ENODEV;
+        return tmem_pool_flush_page(pool, ctl->oid, ctl->index);
+    }
+    return -TMEM_ENOSYS;
+}
+
+long tmem_engine_control(struct tmem_engine_ctl *ctl)
+{
+    struct tmem_client *c;
+    bool all = ctl->cli_id == TMEM_ENGINE_CLI_ID_ALL;
+    unsigned int i;
+    long rc = 0, r;
+
+    if ( !tmem_engine_enabled || !G.initialised )
+        return -TMEM_ENODEV;
+    if ( !all && ctl->cli_id >= TMEM_ENGINE_MAX_CLIENTS )
+        return -TMEM_EINVAL;
+
+    switch ( ctl->cmd )
+    {
+    case TMEM_ENGINE_CTL_SET_AUTH:
+    case TMEM_ENGINE_CTL_RESTORE_BEGIN:
+    case TMEM_ENGINE_CTL_SET_POOLS:
+        if ( all )
+            return -TMEM_EINVAL;
+        return tmem_ctl_write_op(ctl);
+
+    case TMEM_ENGINE_CTL_DESTROY:
+        if ( !all )
+        {
+            if ( !tmem_client_get((uint16_t)ctl->cli_id) )
+                return -TMEM_ENOENT;
+            tmem_engine_client_destroy((uint16_t)ctl->cli_id);
+            return 0;
+        }
+        for ( i = 0; i < TMEM_ENGINE_MAX_CLIENTS; i++ )
+            tmem_engine_client_destroy((uint16_t)i);
+        return 0;
+
+    case TMEM_ENGINE_CTL_QUERY_FREEABLE_MB:
+        return (long)(tmem_engine_freeable_pages() >>
+                      (20 - TMEM_ENGINE_PAGE_SHIFT));
+
+    case TMEM_ENGINE_CTL_LIST:
+        tmem_read_lock(&G.lock);
+        rc = tmem_ctl_list(ctl);
+        tmem_read_unlock(&G.lock);
+        return rc;
+
+    case TMEM_ENGINE_CTL_FLUSH:
+        if ( all )
+            return tmem_evict(NULL, ((unsigned long)ctl->arg + 3) / 4,
+                              true) * 4;
+        break;
+
+    case TMEM_ENGINE_CTL_FREEZE:
+    case TMEM_ENGINE_CTL_THAW:
+        break;
+
+    case TMEM_ENGINE_CTL_GET_CLIENT_INFO:
+    case TMEM_ENGINE_CTL_SET_CLIENT_INFO:
+    case TMEM_ENGINE_CTL_GET_POOLS:
+    case TMEM_ENGINE_CTL_SAVE_BEGIN:
+    case TMEM_ENGINE_CTL_SAVE_GET_NEXT_PAGE:
+    case TMEM_ENGINE_CTL_SAVE_GET_NEXT_INV:
+    case TMEM_ENGINE_CTL_SAVE_END:
+    case TMEM_ENGINE_CTL_RESTORE_PUT_PAGE:
+    case TMEM_ENGINE_CTL_RESTORE_FLUSH_PAGE:
+        if ( all )
+            return -TMEM_EINVAL;
+        break;
+
+    default:
+        return -TMEM_ENOSYS;
+    }
+
+    tmem_read_lock(&G.lock);
+    if ( all )
+    {
+        /* FREEZE / THAW of every client. */
+        for ( i = 0; i < TMEM_ENGINE_MAX_CLIENTS; i++ )
+            if ( (c = G.clients[i]) != NULL )
+            {
+                r = tmem_ctl_client_op(c, ctl);
+                if ( r < 0 )
+                    rc = r;
+            }
+    }
+    else
+    {
+        c = tmem_client_get((uint16_t)ctl->cli_id);
+        rc = c ? tmem_ctl_client_op(c, ctl) : -TMEM_ENOENT;
+    }
+    tmem_read_unlock(&G.lock);
+    return rc;
+}

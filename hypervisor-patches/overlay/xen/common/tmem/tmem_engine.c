@@ -1,0 +1,2089 @@
+/*
+ * tmem_engine.c: transcendent memory pool engine (data path).
+ *
+ * See tmem_priv.h for the data layout and the lock order.  Guest-visible
+ * semantics follow the historic tmem ABI: private pools are per client,
+ * shared pools are keyed by UUID and need authorisation, ephemeral pages may
+ * vanish (LRU with per-client weights), persistent pages stay until the guest
+ * flushes them or the client goes away, a get from a private ephemeral pool
+ * is exclusive, a put over an existing page replaces it, and a failed put
+ * never leaves an older copy behind.
+ */
+#include "tmem_priv.h"
+
+/* Off unless the glue turns it on (boot option `tmem', off by default). */
+bool tmem_engine_enabled;
+bool tmem_engine_compress_default;
+unsigned long tmem_engine_max_client_pages =
+    TMEM_ENGINE_DEFAULT_MAX_CLIENT_PAGES;
+
+struct tmem_global tmem_global;
+#define G tmem_global
+
+/* ------------------------------------------------------------------------
+ * Slabs
+ */
+
+static void tmem_slab_init(struct tmem_slab *s, uint32_t item_size)
+{
+    memset(s, 0, sizeof(*s));
+    tmem_spin_init(&s->lock);
+    s->item_size = item_size;
+    s->next_fresh = 1;           /* handle 0 means "none" */
+}
+
+static uint32_t tmem_slab_alloc(struct tmem_slab *s)
+{
+    uint8_t *chunk = NULL;
+    uint8_t **mid = NULL;
+    uint32_t h, c;
+    bool need_mid;
+
+    for ( ;; )
+    {
+        tmem_spin_lock(&s->lock);
+        if ( s->free_head )
+        {
+            h = s->free_head;
+            s->free_head = *(uint32_t *)tmem_slab_ptr(s, h);
+            break;
+        }
+        if ( s->next_fresh < s->nr_chunks * TMEM_SLAB_CHUNK_ITEMS )
+        {
+            h = s->next_fresh++;
+            break;
+        }
+        c = s->nr_chunks;
+        if ( c == TMEM_SLAB_MAX_CHUNKS )
+        {
+            tmem_spin_unlock(&s->lock);
+            goto fail;
+        }
+        need_mid = !s->top[c / TMEM_SLAB_MID_ENTRIES];
+        if ( chunk && (!need_mid || mid) )
+        {
+            if ( need_mid )
+            {
+                s->top[c / TMEM_SLAB_MID_ENTRIES] = mid;
+                mid = NULL;
+            }
+            s->top[c / TMEM_SLAB_MID_ENTRIES][c % TMEM_SLAB_MID_ENTRIES] =
+                chunk;
+            chunk = NULL;
+            s->nr_chunks++;
+            tmem_spin_unlock(&s->lock);
+            continue;
+        }
+        /* Allocate outside the lock: the allocator may call reclaim. */
+        tmem_spin_unlock(&s->lock);
+        if ( !chunk )
+        {
+            chunk = tmem_env_zalloc((size_t)s->item_size *
+                                    TMEM_SLAB_CHUNK_ITEMS);
+            if ( !chunk )
+                goto fail;
+        }
+        if ( need_mid && !mid )
+        {
+            mid = tmem_env_zalloc(TMEM_SLAB_MID_ENTRIES * sizeof(*mid));
+            if ( !mid )
+                goto fail;
+        }
+    }
+    tmem_stat_add(&s->in_use, 1);      /* under s->lock */
+    tmem_stat_max(&s->in_use_max, tmem_atomic_read(&s->in_use));
+    tmem_spin_unlock(&s->lock);
+    /* Lost a race to install these: someone else grew the slab. */
+    tmem_env_free(chunk, chunk ? (size_t)s->item_size * TMEM_SLAB_CHUNK_ITEMS
+                               : 0);
+    tmem_env_free(mid, mid ? TMEM_SLAB_MID_ENTRIES * sizeof(*mid) : 0);
+    memset(tmem_slab_ptr(s, h), 0, s->item_size);
+    return h;
+
+ fail:
+    tmem_env_free(chunk, chunk ? (size_t)s->item_size * TMEM_SLAB_CHUNK_ITEMS
+                               : 0);
+    tmem_env_free(mid, mid ? TMEM_SLAB_MID_ENTRIES * sizeof(*mid) : 0);
+    return 0;
+}
+
+static void tmem_slab_free(struct tmem_slab *s, uint32_t h)
+{
+    tmem_spin_lock(&s->lock);
+    *(uint32_t *)tmem_slab_ptr(s, h) = s->free_head;
+    s->free_head = h;
+    tmem_stat_add(&s->in_use, -1);
+    tmem_spin_unlock(&s->lock);
+}
+
+static void tmem_slab_destroy(struct tmem_slab *s)
+{
+    uint32_t c;
+
+    for ( c = 0; c < s->nr_chunks; c++ )
+        tmem_env_free(s->top[c / TMEM_SLAB_MID_ENTRIES]
+                             [c % TMEM_SLAB_MID_ENTRIES],
+                      (size_t)s->item_size * TMEM_SLAB_CHUNK_ITEMS);
+    for ( c = 0; c < TMEM_SLAB_TOP_ENTRIES; c++ )
+        tmem_env_free(s->top[c], s->top[c] ? TMEM_SLAB_MID_ENTRIES *
+                                             sizeof(uint8_t *) : 0);
+    memset(s->top, 0, sizeof(s->top));
+    s->nr_chunks = 0;
+}
+
+static inline struct tmem_zpage *tmem_zpage_ptr(uint32_t h)
+{
+    return tmem_slab_ptr(&G.zpage_slab, h);
+}
+
+/* ------------------------------------------------------------------------
+ * Radix tree over page indices (one per object; under the object's lock)
+ */
+
+static unsigned int tmem_radix_height_for(uint32_t index)
+{
+    unsigned int h = 1;
+
+    index >>= TMEM_RADIX_SHIFT;
+    while ( index )
+    {
+        h++;
+        index >>= TMEM_RADIX_SHIFT;
+    }
+    return h;
+}
+
+static inline unsigned int tmem_radix_key(uint32_t index, unsigned int h)
+{
+    return (index >> (TMEM_RADIX_SHIFT * (h - 1))) & (TMEM_RADIX_SLOTS - 1);
+}
+
+static uint32_t *tmem_radix_slot(const struct tmem_obj *obj, uint32_t index)
+{
+    void *node = obj->root;
+    unsigned int h = obj->height;
+
+    if ( !node || tmem_radix_height_for(index) > h )
+        return NULL;
+    for ( ; h > 1; h-- )
+    {
+        node = ((struct tmem_rnode *)node)->child[tmem_radix_key(index, h)];
+        if ( !node )
+            return NULL;
+    }
+    return &((struct tmem_rleaf *)node)->slot[index & (TMEM_RADIX_SLOTS - 1)];
+}
+
+static void *tmem_radix_node_alloc(unsigned int h)
+{
+    return tmem_env_zalloc(h == 1 ? sizeof(struct tmem_rleaf)
+                                  : sizeof(struct tmem_rnode));
+}
+
+static void tmem_radix_node_free(void *n, unsigned int h)
+{
+    tmem_env_free(n, h == 1 ? sizeof(struct tmem_rleaf)
+                            : sizeof(struct tmem_rnode));
+}
+
+/*
+ * Find or create the slot for index.  On allocation failure, nodes created
+ * so far stay in the tree, empty; they are freed with the object.
+ */
+static uint32_t *tmem_radix_slot_create(struct tmem_obj *obj, uint32_t index,
+                                        struct tmem_rleaf **leafp)
+{
+    unsigned int need = tmem_radix_height_for(index), h;
+    void *node;
+
+    if ( !obj->root )
+    {
+        obj->root = tmem_radix_node_alloc(need);
+        if ( !obj->root )
+            return NULL;
+        obj->height = need;
+    }
+    while ( obj->height < need )
+    {
+        struct tmem_rnode *n = tmem_radix_node_alloc(obj->height + 1);
+
+        if ( !n )
+            return NULL;
+        n->child[0] = obj->root;
+        n->count = 1;
+        obj->root = n;
+        obj->height++;
+    }
+    node = obj->root;
+    for ( h = obj->height; h > 1; h-- )
+    {
+        struct tmem_rnode *n = node;
+        unsigned int k = tmem_radix_key(index, h);
+
+        if ( !n->child[k] )
+        {
+            n->child[k] = tmem_radix_node_alloc(h - 1);
+            if ( !n->child[k] )
+                return NULL;
+            n->count++;
+        }
+        node = n->child[k];
+    }
+    *leafp = node;
+    return &((struct tmem_rleaf *)node)->slot[index & (TMEM_RADIX_SLOTS - 1)];
+}
+
+/* Clear index's slot and free the nodes that became empty; returns the
+ * descriptor handle that was there (0 if none). */
+static uint32_t tmem_radix_remove(struct tmem_obj *obj, uint32_t index)
+{
+    struct tmem_rnode *path[TMEM_RADIX_MAX_HEIGHT];
+    unsigned int keys[TMEM_RADIX_MAX_HEIGHT];
+    unsigned int h = obj->height, d = 0;
+    struct tmem_rleaf *leaf;
+    void *node = obj->root;
+    uint32_t old, *slot;
+
+    if ( !node || tmem_radix_height_for(index) > h )
+        return 0;
+    for ( ; h > 1; h-- )
+    {
+        path[d] = node;
+        keys[d] = tmem_radix_key(index, h);
+        node = path[d]->child[keys[d]];
+        d++;
+        if ( !node )
+            return 0;
+    }
+    leaf = node;
+    slot = &leaf->slot[index & (TMEM_RADIX_SLOTS - 1)];
+    old = *slot;
+    if ( !old )
+        return 0;
+    *slot = 0;
+    if ( --leaf->count )
+        return old;
+    tmem_radix_node_free(leaf, 1);
+    h = 2;
+    while ( d-- )
+    {
+        path[d]->child[keys[d]] = NULL;
+        if ( --path[d]->count )
+            return old;
+        tmem_radix_node_free(path[d], h++);
+    }
+    obj->root = NULL;
+    obj->height = 0;
+    return old;
+}
+
+typedef void (*tmem_leaf_fn)(struct tmem_rleaf *leaf, void *arg);
+
+/* Visit every leaf; with free_nodes, free the tree as we go. */
+static void tmem_radix_walk(void *node, unsigned int h, tmem_leaf_fn fn,
+                            void *arg, bool free_nodes)
+{
+    unsigned int k;
+
+    if ( !node )
+        return;
+    if ( h == 1 )
+    {
+        if ( fn )
+            fn(node, arg);
+    }
+    else
+    {
+        struct tmem_rnode *n = node;
+
+        for ( k = 0; k < TMEM_RADIX_SLOTS; k++ )
+            tmem_radix_walk(n->child[k], h - 1, fn, arg, free_nodes);
+    }
+    if ( free_nodes )
+        tmem_radix_node_free(node, h);
+}
+
+/* ------------------------------------------------------------------------
+ * LRU (under G.lru_lock) and persistent lists (under pool->plist_lock)
+ */
+
+static void tmem_list_append(uint32_t *head, uint32_t *tail, uint32_t h,
+                             struct tmem_pgd *p)
+{
+    p->next = 0;
+    p->prev = *tail;
+    if ( *tail )
+        tmem_pgd_ptr(*tail)->next = h;
+    else
+        *head = h;
+    *tail = h;
+}
+
+static void tmem_list_del(uint32_t *head, uint32_t *tail, struct tmem_pgd *p)
+{
+    if ( p->prev )
+        tmem_pgd_ptr(p->prev)->next = p->next;
+    else
+        *head = p->next;
+    if ( p->next )
+        tmem_pgd_ptr(p->next)->prev = p->prev;
+    else
+        *tail = p->prev;
+    p->prev = p->next = 0;
+}
+
+static void tmem_lru_add(struct tmem_lru *l, uint32_t h, struct tmem_pgd *p)
+{
+    tmem_list_append(&l->head, &l->tail, h, p);
+    tmem_stat_add(&l->nr, 1);          /* under lru_lock */
+    tmem_stat_max(&l->nr_max, tmem_atomic_read(&l->nr));
+    tmem_stat_add(&G.st.eph_pages, 1);
+    tmem_stat_max(&G.st.eph_pages_max, tmem_atomic_read(&G.st.eph_pages));
+}
+
+static void tmem_lru_del(struct tmem_lru *l, struct tmem_pgd *p)
+{
+    tmem_list_del(&l->head, &l->tail, p);
+    tmem_stat_add(&l->nr, -1);
+    tmem_stat_add(&G.st.eph_pages, -1);
+}
+
+/* Persistent list removal; keeps a running save cursor valid. */
+static void tmem_plist_del(struct tmem_pool *pool, uint32_t h,
+                           struct tmem_pgd *p)
+{
+    struct tmem_client *c = pool->client;
+
+    if ( (uint32_t)tmem_atomic_read(&c->save_next) == h )
+        tmem_atomic_set(&c->save_next, (long)p->next);
+    tmem_list_del(&pool->plist_head, &pool->plist_tail, p);
+}
+
+/* Take a descriptor off whichever list it is on. */
+static void tmem_pgd_unlist(struct tmem_pool *pool, uint32_t h,
+                            struct tmem_pgd *p)
+{
+    if ( pool->persistent )
+    {
+        tmem_spin_lock(&pool->plist_lock);
+        tmem_plist_del(pool, h, p);
+        tmem_spin_unlock(&pool->plist_lock);
+    }
+    else
+    {
+        tmem_spin_lock(&G.lru_lock);
+        tmem_lru_del(pool->lru, p);
+        tmem_spin_unlock(&G.lru_lock);
+    }
+}
+
+static void tmem_lru_register(struct tmem_lru *l, long weight)
+{
+    memset(l, 0, sizeof(*l));
+    l->weight = weight;
+    tmem_spin_lock(&G.lru_lock);
+    l->onext = G.owners;
+    if ( G.owners )
+        G.owners->oprev = l;
+    G.owners = l;
+    tmem_spin_unlock(&G.lru_lock);
+}
+
+static void tmem_lru_unregister(struct tmem_lru *l)
+{
+    tmem_spin_lock(&G.lru_lock);
+    TMEM_ASSERT(!l->head);
+    if ( l->oprev )
+        l->oprev->onext = l->onext;
+    else
+        G.owners = l->onext;
+    if ( l->onext )
+        l->onext->oprev = l->oprev;
+    tmem_spin_unlock(&G.lru_lock);
+}
+
+/*
+ * The owner that is furthest over its weighted share: largest pages/weight,
+ * compared by cross-multiplication (weights are at most 0xffff).  Weight 0
+ * means "no share": such an owner is always evicted first.
+ */
+static struct tmem_lru *tmem_lru_pick(void)
+{
+    struct tmem_lru *l, *best = NULL;
+    long bw = 0, lw;
+
+    for ( l = G.owners; l; l = l->onext )
+    {
+        if ( !l->head )
+            continue;
+        lw = tmem_atomic_read(&l->weight);
+        if ( !best )
+            goto take;
+        if ( lw == 0 )
+        {
+            if ( bw != 0 || l->nr > best->nr )
+                goto take;
+            continue;
+        }
+        if ( bw == 0 )
+            continue;
+        if ( (uint64_t)l->nr * (uint64_t)bw <= (uint64_t)best->nr *
+                                                 (uint64_t)lw )
+            continue;
+    take:
+        best = l;
+        bw = lw;
+    }
+    return best;
+}
+
+/* ------------------------------------------------------------------------
+ * Data pages and compressed storage
+ */
+
+static struct tmem_env_page *tmem_data_page_alloc(struct tmem_pool *pool)
+{
+    struct tmem_env_page *pg;
+    unsigned int tries;
+    int reason;
+
+    for ( tries = 0; tries < 16; tries++ )
+    {
+        reason = 0;
+        pg = tmem_env_alloc_page(pool->charge_domid, pool->persistent,
+                                 &reason);
+        if ( pg )
+        {
+            tmem_atomic_add(&G.st.data_pages, 1);
+            tmem_stat_max(&G.st.data_pages_max,
+                          tmem_atomic_read(&G.st.data_pages));
+            if ( !pool->persistent )
+                tmem_atomic_add(&G.st.eph_data_pages, 1);
+            return pg;
+        }
+        /* Only a heap shortage is helped by dropping ephemeral pages. */
+        if ( reason != TMEM_ENV_NOMEM_HEAP || tmem_evict(NULL, 1, false) <= 0 )
+            return NULL;
+    }
+    return NULL;
+}
+
+static void tmem_data_page_free(struct tmem_pool *pool,
+                                struct tmem_env_page *pg)
+{
+    tmem_env_free_page(pg, pool->charge_domid, pool->persistent);
+    tmem_atomic_add(&G.st.data_pages, -1);
+    if ( !pool->persistent )
+        tmem_atomic_add(&G.st.eph_data_pages, -1);
+}
+
+static void tmem_zs_list_add(struct tmem_zstore *zs, uint32_t zh,
+                             struct tmem_zpage *z)
+{
+    unsigned int k = z->maxfree;
+
+    z->prev = 0;
+    z->next = zs->list[k];
+    if ( z->next )
+        tmem_zpage_ptr(z->next)->prev = zh;
+    zs->list[k] = zh;
+    zs->nonempty |= 1ull << k;
+}
+
+static void tmem_zs_list_del(struct tmem_zstore *zs, uint32_t zh,
+                             struct tmem_zpage *z)
+{
+    unsigned int k = z->maxfree;
+
+    if ( z->prev )
+        tmem_zpage_ptr(z->prev)->next = z->next;
+    else
+        zs->list[k] = z->next;
+    if ( z->next )
+        tmem_zpage_ptr(z->next)->prev = z->prev;
+    if ( !zs->list[k] )
+        zs->nonempty &= ~(1ull << k);
+    (void)zh;
+}
+
+/* First run of n free chunks (n < 64) in a page's bitmap, or -1. */
+static int tmem_zs_find_run(uint64_t used, unsigned int n)
+{
+    uint64_t f = ~used, x = f;
+    unsigned int i;
+
+    for ( i = 1; i < n; i++ )
+        x &= f >> i;
+    return x ? __builtin_ctzll(x) : -1;
+}
+
+static unsigned int tmem_zs_maxfree(uint64_t used)
+{
+    uint64_t x = ~used;
+    unsigned int n = 0;
+
+    while ( x )
+    {
+        x &= x >> 1;
+        n++;
+    }
+    return n;
+}
+
+static inline uint64_t tmem_zs_mask(unsigned int n, unsigned int start)
+{
+    return ((1ull << n) - 1) << start;
+}
+
+/*
+ * Reserve n (1..63) chunks in the pool's compressed storage.  Pages are
+ * kept in lists by their longest free run, so the smallest fitting list is
+ * one bit-scan away.
+ */
+static int tmem_zs_alloc(struct tmem_pool *pool, unsigned int n,
+                         uint32_t *zhp, unsigned int *startp)
+{
+    struct tmem_zstore *zs = &pool->zs;
+    struct tmem_env_page *pg = NULL;
+    struct tmem_zpage *z;
+    uint32_t zh, newzh = 0;
+    uint64_t m;
+    int start;
+
+    for ( ;; )
+    {
+        tmem_spin_lock(&zs->lock);
+        m = zs->nonempty & ~((1ull << n) - 1);
+        if ( m )
+        {
+            zh = zs->list[__builtin_ctzll(m)];
+            z = tmem_zpage_ptr(zh);
+            start = tmem_zs_find_run(z->used, n);
+            TMEM_ASSERT(start >= 0);
+            tmem_zs_list_del(zs, zh, z);
+            z->used |= tmem_zs_mask(n, start);
+            z->nr++;
+            z->maxfree = tmem_zs_maxfree(z->used);
+            if ( z->maxfree )
+                tmem_zs_list_add(zs, zh, z);
+            tmem_spin_unlock(&zs->lock);
+            if ( newzh )
+            {
+                /* Space appeared while we allocated: give ours back. */
+                tmem_data_page_free(pool, pg);
+                tmem_slab_free(&G.zpage_slab, newzh);
+            }
+            *zhp = zh;
+            *startp = start;
+            return 0;
+        }
+        if ( newzh )
+        {
+            z = tmem_zpage_ptr(newzh);
+            z->page = pg;
+            z->used = tmem_zs_mask(n, 0);
+            z->nr = 1;
+            z->maxfree = TMEM_ZCHUNKS - n;
+            tmem_zs_list_add(zs, newzh, z);
+            tmem_stat_add(&zs->nr_zpages, 1);  /* under zs->lock */
+            tmem_spin_unlock(&zs->lock);
+            *zhp = newzh;
+            *startp = 0;
+            return 0;
+        }
+        tmem_spin_unlock(&zs->lock);
+        newzh = tmem_slab_alloc(&G.zpage_slab);
+        if ( !newzh )
+            return -TMEM_ENOMEM;
+        pg = tmem_data_page_alloc(pool);
+        if ( !pg )
+        {
+            tmem_slab_free(&G.zpage_slab, newzh);
+            return -TMEM_ENOMEM;
+        }
+    }
+}
+
+/* Release chunks; returns 1 if that freed the whole data page. */
+static unsigned int tmem_zs_free(struct tmem_pool *pool, uint32_t zh,
+                                 unsigned int start, unsigned int n)
+{
+    struct tmem_zstore *zs = &pool->zs;
+    struct tmem_zpage *z = tmem_zpage_ptr(zh);
+    struct tmem_env_page *pg = NULL;
+
+    tmem_spin_lock(&zs->lock);
+    if ( z->maxfree )
+        tmem_zs_list_del(zs, zh, z);
+    z->used &= ~tmem_zs_mask(n, start);
+    z->nr--;
+    if ( !z->used )
+    {
+        pg = z->page;
+        tmem_stat_add(&zs->nr_zpages, -1);
+    }
+    else
+    {
+        z->maxfree = tmem_zs_maxfree(z->used);
+        tmem_zs_list_add(zs, zh, z);
+    }
+    tmem_spin_unlock(&zs->lock);
+    if ( !pg )
+        return 0;
+    tmem_data_page_free(pool, pg);
+    tmem_slab_free(&G.zpage_slab, zh);
+    return 1;
+}
+
+#define TMEM_LZO_ZH(d)     ((uint32_t)(d))
+#define TMEM_LZO_START(d)  ((unsigned int)((d) >> 32) & 63)
+#define TMEM_LZO_LEN(d)    ((unsigned int)((d) >> 38) & 0x1fff)
+
+static inline unsigned int tmem_zchunks(unsigned int len)
+{
+    return (len + TMEM_ZCHUNK - 1) >> TMEM_ZCHUNK_SHIFT;
+}
+
+/* Free whatever holds a descriptor's data; returns data pages freed. */
+static unsigned int tmem_pgd_free_data(struct tmem_pool *pool,
+                                       const struct tmem_pgd *p)
+{
+    switch ( tmem_pgd_kind(p) )
+    {
+    case TMEM_PGD_RAW:
+        tmem_data_page_free(pool,
+                            (struct tmem_env_page *)(uintptr_t)p->data);
+        return 1;
+    case TMEM_PGD_LZO:
+        return tmem_zs_free(pool, TMEM_LZO_ZH(p->data),
+                            TMEM_LZO_START(p->data),
+                            tmem_zchunks(TMEM_LZO_LEN(p->data)));
+    default:
+        return 0;
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Scratch buffers and transfers
+ */
+
+static struct tmem_scratch *tmem_scratch_get(void)
+{
+    unsigned int home = tmem_env_cpu_hint() % G.nr_scratch, i;
+    struct tmem_scratch *s;
+
+    for ( i = 0; i < G.nr_scratch; i++ )
+    {
+        s = G.scratch[(home + i) % G.nr_scratch];
+        if ( tmem_spin_trylock(&s->lock) )
+            return s;
+    }
+    s = G.scratch[home];
+    tmem_spin_lock(&s->lock);
+    return s;
+}
+
+static inline void tmem_scratch_put(struct tmem_scratch *s)
+{
+    tmem_spin_unlock(&s->lock);
+}
+
+static int tmem_xfer_in(const struct tmem_xfer *x, void *dst)
+{
+    if ( x->caller )
+        return tmem_env_copy_from_frame(x->caller, x->frame, dst);
+    memcpy(dst, x->buf, TMEM_PAGE_SIZE);
+    return 0;
+}
+
+static int tmem_xfer_out(const struct tmem_xfer *x, const void *src)
+{
+    if ( x->caller )
+        return tmem_env_copy_to_frame(x->caller, x->frame, src);
+    memcpy(x->buf, src, TMEM_PAGE_SIZE);
+    return 0;
+}
+
+static bool tmem_same_filled(const void *va, uint64_t *word)
+{
+    const uint64_t *w = va;
+    uint64_t v = w[0];
+    unsigned int i;
+
+    /* Bail out early: most pages differ within the first cache line. */
+    for ( i = 1; i < TMEM_PAGE_SIZE / 8; i++ )
+        if ( w[i] != v )
+            return false;
+    *word = v;
+    return true;
+}
+
+static void tmem_fill_page(void *va, uint64_t word)
+{
+    uint64_t *w = va;
+    unsigned int i;
+
+    for ( i = 0; i < TMEM_PAGE_SIZE / 8; i++ )
+        w[i] = word;
+}
+
+/* Copy a stored page out to x.  Caller holds what keeps p alive. */
+int tmem_pgd_read(const struct tmem_pgd *p, struct tmem_pool *pool,
+                  const struct tmem_xfer *x)
+{
+    struct tmem_scratch *s;
+    struct tmem_zpage *z;
+    size_t dlen;
+    void *va;
+    int rc;
+
+    switch ( tmem_pgd_kind(p) )
+    {
+    case TMEM_PGD_RAW:
+        va = tmem_env_map_page((struct tmem_env_page *)(uintptr_t)p->data);
+        rc = tmem_xfer_out(x, va);
+        tmem_env_unmap_page(va);
+        return rc;
+
+    case TMEM_PGD_FILL:
+        if ( !x->caller )
+        {
+            tmem_fill_page(x->buf, p->data);
+            return 0;
+        }
+        s = tmem_scratch_get();
+        tmem_fill_page(s->page, p->data);
+        rc = tmem_xfer_out(x, s->page);
+        tmem_scratch_put(s);
+        return rc;
+
+    case TMEM_PGD_LZO:
+        z = tmem_zpage_ptr(TMEM_LZO_ZH(p->data));
+        s = tmem_scratch_get();
+        va = tmem_env_map_page(z->page);
+        dlen = TMEM_PAGE_SIZE;
+        rc = tmem_lzo1x_decompress_safe((uint8_t *)va +
+                                        (TMEM_LZO_START(p->data) <<
+                                         TMEM_ZCHUNK_SHIFT),
+                                        TMEM_LZO_LEN(p->data), s->page,
+                                        &dlen);
+        tmem_env_unmap_page(va);
+        if ( rc != TMEM_LZO_OK || dlen != TMEM_PAGE_SIZE )
+        {
+            /* Our own data never fails to decompress; be safe anyway. */
+            TMEM_LOG("decompression failed (%d)", rc);
+            rc = -TMEM_EINVAL;
+        }
+        else
+            rc = tmem_xfer_out(x, s->page);
+        tmem_scratch_put(s);
+        (void)pool;
+        return rc;
+    }
+    return -TMEM_EINVAL;
+}
+
+/* ------------------------------------------------------------------------
+ * Objects (under the bucket lock of their hash)
+ */
+
+static uint32_t tmem_oid_hash(const struct tmem_pool *pool,
+                              const uint64_t oid[3])
+{
+    uint64_t x = oid[0] ^ (oid[1] * 0x9e3779b97f4a7c15ull) ^
+                 ((oid[2] + pool->hash_key) * 0xc2b2ae3d27d4eb4full);
+
+    x ^= x >> 29;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 32;
+    return (uint32_t)x;
+}
+
+static inline tmem_spinlock_t *tmem_obj_lock(struct tmem_pool *pool,
+                                             uint32_t hash)
+{
+    return &pool->obj_locks[hash % TMEM_POOL_LOCKS];
+}
+
+static struct tmem_obj *tmem_obj_find(struct tmem_pool *pool,
+                                      const uint64_t oid[3], uint32_t hash,
+                                      uint32_t *ohp)
+{
+    uint32_t oh = pool->buckets[hash & (pool->nbuckets - 1)];
+    struct tmem_obj *obj;
+
+    for ( ; oh; oh = obj->hnext )
+    {
+        obj = tmem_obj_ptr(oh);
+        if ( obj->oid[0] == oid[0] && obj->oid[1] == oid[1] &&
+             obj->oid[2] == oid[2] )
+        {
+            *ohp = oh;
+            return obj;
+        }
+    }
+    return NULL;
+}
+
+static struct tmem_obj *tmem_obj_create(struct tmem_pool *pool,
+                                        const uint64_t oid[3], uint32_t hash,
+                                        uint32_t *ohp)
+{
+    uint32_t oh = tmem_slab_alloc(&G.obj_slab), *b;
+    struct tmem_obj *obj;
+
+    if ( !oh || oh > TMEM_PGD_OBJ_MASK )
+    {
+        if ( oh )
+            tmem_slab_free(&G.obj_slab, oh);
+        return NULL;
+    }
+    obj = tmem_obj_ptr(oh);
+    obj->oid[0] = oid[0];
+    obj->oid[1] = oid[1];
+    obj->oid[2] = oid[2];
+    obj->pool = pool;
+    obj->hash = hash;
+    b = &pool->buckets[hash & (pool->nbuckets - 1)];
+    obj->hnext = *b;
+    *b = oh;
+    tmem_atomic_add(&pool->st.objs, 1);
+    tmem_stat_max(&pool->st.objs_max, tmem_atomic_read(&pool->st.objs));
+    tmem_atomic_add(&G.st.objs, 1);
+    tmem_stat_max(&G.st.objs_max, tmem_atomic_read(&G.st.objs));
+    *ohp = oh;
+    return obj;
+}
+
+static void tmem_obj_unhash(struct tmem_pool *pool, uint32_t oh,
+                            struct tmem_obj *obj)
+{
+    uint32_t *link = &pool->buckets[obj->hash & (pool->nbuckets - 1)];
+
+    while ( *link != oh )
+        link = &tmem_obj_ptr(*link)->hnext;
+    *link = obj->hnext;
+}
+
+/* Free an object that is unhashed (or about to be) and has no pages. */
+static void tmem_obj_free(struct tmem_pool *pool, uint32_t oh,
+                          struct tmem_obj *obj)
+{
+    tmem_radix_walk(obj->root, obj->height, NULL, NULL, true);
+    tmem_atomic_add(&pool->st.objs, -1);
+    tmem_atomic_add(&G.st.objs, -1);
+    tmem_slab_free(&G.obj_slab, oh);
+}
+
+/* ------------------------------------------------------------------------
+ * Page descriptor removal helpers
+ */
+
+static void tmem_record_inv(struct tmem_pool *pool, const uint64_t oid[3],
+                            uint32_t index)
+{
+    struct tmem_client *c = pool->client;
+    struct tmem_inv *inv;
+    int slot;
+
+    if ( !pool->persistent || !tmem_atomic_read(&c->saving) )
+        return;
+    slot = tmem_client_slot_of(c, pool);
+    inv = tmem_env_zalloc(sizeof(*inv));
+    if ( !inv || slot < 0 )
+    {
+        /* Can't tell the receiver: it keeps a stale page.  Rare; logged. */
+        TMEM_LOG("lost an invalidation record for client %u", c->id);
+        tmem_env_free(inv, inv ? sizeof(*inv) : 0);
+        return;
+    }
+    inv->pool_id = slot;
+    inv->index = index;
+    inv->oid[0] = oid[0];
+    inv->oid[1] = oid[1];
+    inv->oid[2] = oid[2];
+    tmem_spin_lock(&c->inv_lock);
+    inv->next = c->inv_head;
+    c->inv_head = inv;
+    c->nr_inv++;
+    tmem_spin_unlock(&c->inv_lock);
+}
+
+/* Free a descriptor that is off every list and out of every tree. */
+static unsigned int tmem_pgd_release(struct tmem_pool *pool, uint32_t h)
+{
+    unsigned int freed = tmem_pgd_free_data(pool, tmem_pgd_ptr(h));
+
+    tmem_slab_free(&G.pgd_slab, h);
+    return freed;
+}
+
+/* Remove (oid, index); returns its descriptor handle (still allocated, off
+ * all lists) or 0.  Caller holds pool->lock for reading. */
+static uint32_t tmem_pool_unlink_index(struct tmem_pool *pool,
+                                       const uint64_t oid[3], uint32_t index)
+{
+    uint32_t hash = tmem_oid_hash(pool, oid), oh, h = 0;
+    tmem_spinlock_t *lk = tmem_obj_lock(pool, hash);
+    struct tmem_obj *obj;
+
+    tmem_spin_lock(lk);
+    obj = tmem_obj_find(pool, oid, hash, &oh);
+    if ( obj )
+        h = tmem_radix_remove(obj, index);
+    if ( h )
+    {
+        tmem_pgd_unlist(pool, h, tmem_pgd_ptr(h));
+        obj->nr_pages--;
+        tmem_atomic_add(&pool->st.pages, -1);
+        if ( !obj->nr_pages )
+        {
+            tmem_obj_unhash(pool, oh, obj);
+            tmem_obj_free(pool, oh, obj);
+        }
+    }
+    tmem_spin_unlock(lk);
+    return h;
+}
+
+struct tmem_unlist_arg {
+    struct tmem_pool *pool;
+    unsigned long n;
+};
+
+/* Take a leaf's descriptors off their lists (one lock round per leaf). */
+static void tmem_leaf_unlist(struct tmem_rleaf *leaf, void *arg)
+{
+    struct tmem_unlist_arg *a = arg;
+    struct tmem_pool *pool = a->pool;
+    unsigned int k;
+
+    if ( pool->persistent )
+        tmem_spin_lock(&pool->plist_lock);
+    else
+        tmem_spin_lock(&G.lru_lock);
+    for ( k = 0; k < TMEM_RADIX_SLOTS; k++ )
+    {
+        uint32_t h = leaf->slot[k];
+
+        if ( !h )
+            continue;
+        if ( pool->persistent )
+            tmem_plist_del(pool, h, tmem_pgd_ptr(h));
+        else
+            tmem_lru_del(pool->lru, tmem_pgd_ptr(h));
+        a->n++;
+    }
+    if ( pool->persistent )
+        tmem_spin_unlock(&pool->plist_lock);
+    else
+        tmem_spin_unlock(&G.lru_lock);
+}
+
+struct tmem_release_arg {
+    struct tmem_pool *pool;
+    const uint64_t *oid;
+};
+
+static void tmem_leaf_release(struct tmem_rleaf *leaf, void *arg)
+{
+    struct tmem_release_arg *a = arg;
+    unsigned int k;
+
+    for ( k = 0; k < TMEM_RADIX_SLOTS; k++ )
+    {
+        uint32_t h = leaf->slot[k];
+
+        if ( !h )
+            continue;
+        if ( a->oid )
+            tmem_record_inv(a->pool, a->oid, tmem_pgd_ptr(h)->index);
+        tmem_pgd_release(a->pool, h);
+    }
+}
+
+/*
+ * Dispose of an object already unhashed and with its pages off the lists:
+ * nobody else can reach it any more, so no lock is needed.
+ */
+static void tmem_obj_dispose(struct tmem_pool *pool, uint32_t oh,
+                             bool record_inv)
+{
+    struct tmem_obj *obj = tmem_obj_ptr(oh);
+    struct tmem_release_arg a = { pool, record_inv ? obj->oid : NULL };
+
+    tmem_radix_walk(obj->root, obj->height, tmem_leaf_release, &a, false);
+    tmem_atomic_add(&pool->st.pages, -(long)obj->nr_pages);
+    tmem_obj_free(pool, oh, obj);
+}
+
+/* ------------------------------------------------------------------------
+ * Pool hash growth
+ */
+
+/* Objects per bucket above which a put grows the pool's hash. */
+#define TMEM_POOL_GROW_LOAD 2
+
+static inline bool tmem_pool_wants_growth(struct tmem_pool *pool)
+{
+    /* Caller holds pool->lock (read), so nbuckets is stable. */
+    return pool->nbuckets < TMEM_POOL_MAX_BUCKETS &&
+           tmem_atomic_read(&pool->st.objs) >
+           TMEM_POOL_GROW_LOAD * (long)pool->nbuckets;
+}
+
+/* Called without pool->lock, by a put that saw the hash too loaded. */
+static void tmem_pool_grow(struct tmem_pool *pool)
+{
+    uint32_t old_n, new_n, b, *nb, *ob, oh;
+    size_t ob_bytes;
+    unsigned int i;
+
+    tmem_read_lock(&pool->lock);
+    old_n = pool->nbuckets;
+    tmem_read_unlock(&pool->lock);
+    new_n = old_n * 4;
+    nb = tmem_env_zalloc(new_n * sizeof(*nb));
+    if ( !nb )
+        return;                  /* longer chains, still correct */
+
+    /* Every object lock too: eviction touches chains without pool->lock. */
+    tmem_write_lock(&pool->lock);
+    for ( i = 0; i < TMEM_POOL_LOCKS; i++ )
+        tmem_spin_lock(&pool->obj_locks[i]);
+    if ( pool->nbuckets != old_n )
+    {
+        /* Somebody grew it meanwhile. */
+        ob = nb;
+        ob_bytes = new_n * sizeof(*nb);
+    }
+    else
+    {
+        ob = pool->buckets;
+        ob_bytes = old_n * sizeof(*ob);
+        for ( b = 0; b < old_n; b++ )
+            while ( (oh = ob[b]) != 0 )
+            {
+                struct tmem_obj *obj = tmem_obj_ptr(oh);
+
+                ob[b] = obj->hnext;
+                obj->hnext = nb[obj->hash & (new_n - 1)];
+                nb[obj->hash & (new_n - 1)] = oh;
+            }
+        pool->buckets = nb;
+        pool->nbuckets = new_n;
+    }
+    for ( i = TMEM_POOL_LOCKS; i-- > 0; )
+        tmem_spin_unlock(&pool->obj_locks[i]);
+    tmem_write_unlock(&pool->lock);
+    tmem_env_free(ob, ob_bytes);
+}
+
+/* ------------------------------------------------------------------------
+ * Put / get / flush
+ */
+
+struct tmem_prep {
+    uint64_t data;
+    unsigned int kind;
+};
+
+static void tmem_prep_undo(struct tmem_pool *pool, const struct tmem_prep *pr)
+{
+    struct tmem_pgd tmp;
+
+    tmp.data = pr->data;
+    tmp.obj = pr->kind << TMEM_PGD_KIND_SHIFT;
+    tmem_pgd_free_data(pool, &tmp);
+}
+
+/* Bring the page in and store its data (raw, compressed or as a word). */
+static int tmem_prepare(struct tmem_pool *pool, struct tmem_client *actor,
+                        const struct tmem_xfer *x, struct tmem_prep *pr)
+{
+    struct tmem_env_page *pg;
+    struct tmem_scratch *s;
+    uint32_t zh;
+    unsigned int start;
+    size_t clen;
+    uint64_t w = 0;
+    void *va;
+    int rc;
+
+    if ( !tmem_atomic_read(&pool->client->compress) )
+    {
+        pg = tmem_data_page_alloc(pool);
+        if ( pg )
+        {
+            va = tmem_env_map_page(pg);
+            rc = tmem_xfer_in(x, va);
+            if ( !rc && tmem_same_filled(va, &w) )
+            {
+                tmem_env_unmap_page(va);
+                tmem_data_page_free(pool, pg);
+                pr->kind = TMEM_PGD_FILL;
+                pr->data = w;
+                return 0;
+            }
+            tmem_env_unmap_page(va);
+            if ( rc )
+            {
+                tmem_data_page_free(pool, pg);
+                return rc;
+            }
+            pr->kind = TMEM_PGD_RAW;
+            pr->data = (uintptr_t)pg;
+            return 0;
+        }
+        /* Out of memory: a same-filled page needs none. */
+        s = tmem_scratch_get();
+        rc = tmem_xfer_in(x, s->page);
+        if ( !rc )
+            rc = tmem_same_filled(s->page, &w) ? 0 : -TMEM_ENOMEM;
+        tmem_scratch_put(s);
+        pr->kind = TMEM_PGD_FILL;
+        pr->data = w;
+        return rc;
+    }
+
+    s = tmem_scratch_get();
+    rc = tmem_xfer_in(x, s->page);
+    if ( rc )
+        goto out;
+    if ( tmem_same_filled(s->page, &w) )
+    {
+        pr->kind = TMEM_PGD_FILL;
+        pr->data = w;
+        goto out;
+    }
+    /* Worth storing compressed only if it saves at least one chunk. */
+    rc = tmem_lzo1x_1_compress(s->page, TMEM_PAGE_SIZE, s->cbuf, &clen,
+                               TMEM_PAGE_SIZE - TMEM_ZCHUNK, &s->wrk);
+    if ( rc == TMEM_LZO_OK )
+    {
+        rc = tmem_zs_alloc(pool, tmem_zchunks(clen), &zh, &start);
+        if ( rc )
+            goto out;
+        va = tmem_env_map_page(tmem_zpage_ptr(zh)->page);
+        memcpy((uint8_t *)va + (start << TMEM_ZCHUNK_SHIFT), s->cbuf, clen);
+        tmem_env_unmap_page(va);
+        pr->kind = TMEM_PGD_LZO;
+        pr->data = zh | ((uint64_t)start << 32) | ((uint64_t)clen << 38);
+        tmem_stat_inc(&actor->compressed_pages);
+        tmem_stat_add(&actor->compressed_bytes, (long)clen);
+        goto out;
+    }
+    tmem_stat_inc(&actor->compress_poor);
+    pg = tmem_data_page_alloc(pool);
+    if ( !pg )
+    {
+        rc = -TMEM_ENOMEM;
+        goto out;
+    }
+    va = tmem_env_map_page(pg);
+    memcpy(va, s->page, TMEM_PAGE_SIZE);
+    tmem_env_unmap_page(va);
+    pr->kind = TMEM_PGD_RAW;
+    pr->data = (uintptr_t)pg;
+    rc = 0;
+ out:
+    tmem_scratch_put(s);
+    return rc;
+}
+
+static int tmem_evict_one(struct tmem_lru *only);
+
+/* Pages held in the client's private pools (global read lock held). */
+static unsigned long tmem_client_pages(const struct tmem_client *c)
+{
+    unsigned long n = 0;
+    unsigned int i;
+
+    for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
+        if ( c->pools[i] && !c->pools[i]->shared )
+            n += (unsigned long)tmem_atomic_read(&c->pools[i]->st.pages);
+    return n;
+}
+
+/* Enforce tmem_engine_max_client_pages before a put adds a page. */
+static int tmem_client_page_cap(struct tmem_pool *pool)
+{
+    struct tmem_client *c = pool->client;
+    unsigned int tries;
+
+    if ( pool->shared )
+        return 0;
+    for ( tries = 0; tries < 8; tries++ )
+    {
+        if ( tmem_client_pages(c) < tmem_engine_max_client_pages )
+            return 0;
+        /* The client's own ephemeral pages go first, whatever the put. */
+        if ( tmem_evict_one(&c->lru) == -1 )
+            return -TMEM_ENOMEM;
+    }
+    return -TMEM_ENOMEM;
+}
+
+long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
+                   uint32_t index, const struct tmem_xfer *x)
+{
+    struct tmem_client *actor = pool->client;
+    uint32_t hash, oh, ph, old = 0, *slot;
+    struct tmem_rleaf *leaf;
+    struct tmem_obj *obj;
+    struct tmem_pgd *p;
+    struct tmem_prep pr = { 0, TMEM_PGD_FILL };
+    tmem_spinlock_t *lk;
+    bool grow;
+    long rc;
+
+    tmem_stat_inc(&pool->st.puts);
+    rc = tmem_client_page_cap(pool);
+    if ( rc )
+        goto fail;
+    rc = tmem_prepare(pool, actor, x, &pr);
+    if ( rc )
+        goto fail;
+    ph = tmem_slab_alloc(&G.pgd_slab);
+    if ( !ph )
+    {
+        rc = -TMEM_ENOMEM;
+        goto fail_data;
+    }
+    p = tmem_pgd_ptr(ph);
+    p->data = pr.data;
+    p->index = index;
+    tmem_stat_max(&G.st.pgds_max, tmem_atomic_read(&G.pgd_slab.in_use));
+
+    tmem_read_lock(&pool->lock);
+    hash = tmem_oid_hash(pool, oid);
+    lk = tmem_obj_lock(pool, hash);
+    tmem_spin_lock(lk);
+    obj = tmem_obj_find(pool, oid, hash, &oh);
+    if ( !obj )
+        obj = tmem_obj_create(pool, oid, hash, &oh);
+    slot = obj ? tmem_radix_slot_create(obj, index, &leaf) : NULL;
+    if ( !slot )
+    {
+        if ( obj && !obj->nr_pages )
+        {
+            tmem_obj_unhash(pool, oh, obj);
+            tmem_obj_free(pool, oh, obj);
+        }
+        tmem_spin_unlock(lk);
+        tmem_read_unlock(&pool->lock);
+        tmem_slab_free(&G.pgd_slab, ph);
+        rc = -TMEM_ENOMEM;
+        goto fail_data;
+    }
+    old = *slot;
+    *slot = ph;
+    if ( !old )
+        leaf->count++;
+    p->obj = oh | (pr.kind << TMEM_PGD_KIND_SHIFT);
+    if ( pool->persistent )
+    {
+        tmem_spin_lock(&pool->plist_lock);
+        if ( old )
+            tmem_plist_del(pool, old, tmem_pgd_ptr(old));
+        tmem_list_append(&pool->plist_head, &pool->plist_tail, ph, p);
+        tmem_spin_unlock(&pool->plist_lock);
+    }
+    else
+    {
+        tmem_spin_lock(&G.lru_lock);
+        if ( old )
+            tmem_lru_del(pool->lru, tmem_pgd_ptr(old));
+        tmem_lru_add(pool->lru, ph, p);
+        tmem_spin_unlock(&G.lru_lock);
+    }
+    if ( !old )
+    {
+        obj->nr_pages++;
+        tmem_atomic_add(&pool->st.pages, 1);
+        tmem_stat_max(&pool->st.pages_max,
+                      tmem_atomic_read(&pool->st.pages));
+    }
+    grow = !old && tmem_pool_wants_growth(pool);
+    tmem_spin_unlock(lk);
+    tmem_read_unlock(&pool->lock);
+
+    if ( old )
+    {
+        tmem_pgd_release(pool, old);
+        tmem_stat_inc(&pool->st.dup_replaced);
+    }
+    tmem_stat_inc(&pool->st.good_puts);
+    if ( pool->persistent )
+        tmem_stat_inc(&actor->pers_puts);
+    if ( grow )
+        tmem_pool_grow(pool);
+    return 1;
+
+ fail_data:
+    tmem_prep_undo(pool, &pr);
+ fail:
+    if ( rc == -TMEM_ENOMEM )
+        tmem_stat_inc(&pool->st.nomem_puts);
+    /* The guest must never get the older copy back after a failed put. */
+    tmem_read_lock(&pool->lock);
+    old = tmem_pool_unlink_index(pool, oid, index);
+    tmem_read_unlock(&pool->lock);
+    if ( old )
+    {
+        tmem_record_inv(pool, oid, index);
+        tmem_pgd_release(pool, old);
+        tmem_stat_inc(&pool->st.dup_flushed);
+    }
+    return rc;
+}
+
+long tmem_pool_get(struct tmem_pool *pool, const uint64_t oid[3],
+                   uint32_t index, const struct tmem_xfer *x, bool exclusive)
+{
+    uint32_t hash, oh, h = 0, *slot;
+    struct tmem_obj *obj;
+    tmem_spinlock_t *lk;
+    long rc;
+
+    tmem_stat_inc(&pool->st.gets);
+    if ( !tmem_atomic_read(&pool->st.pages) )
+        return -TMEM_EEMPTY;
+
+    tmem_read_lock(&pool->lock);
+    hash = tmem_oid_hash(pool, oid);
+    lk = tmem_obj_lock(pool, hash);
+    tmem_spin_lock(lk);
+    obj = tmem_obj_find(pool, oid, hash, &oh);
+    slot = obj ? tmem_radix_slot(obj, index) : NULL;
+    if ( !slot || !*slot )
+    {
+        rc = 0;
+        goto out;
+    }
+    h = *slot;
+    rc = tmem_pgd_read(tmem_pgd_ptr(h), pool, x);
+    if ( rc )
+    {
+        h = 0;
+        goto out;
+    }
+    rc = 1;
+    if ( exclusive )
+    {
+        tmem_radix_remove(obj, index);
+        tmem_pgd_unlist(pool, h, tmem_pgd_ptr(h));
+        obj->nr_pages--;
+        tmem_atomic_add(&pool->st.pages, -1);
+        if ( !obj->nr_pages )
+        {
+            tmem_obj_unhash(pool, oh, obj);
+            tmem_obj_free(pool, oh, obj);
+        }
+    }
+    else
+    {
+        if ( !pool->persistent )
+        {
+            /* A hit makes the page most recently used. */
+            struct tmem_pgd *p = tmem_pgd_ptr(h);
+
+            tmem_spin_lock(&G.lru_lock);
+            tmem_lru_del(pool->lru, p);
+            tmem_lru_add(pool->lru, h, p);
+            tmem_spin_unlock(&G.lru_lock);
+        }
+        h = 0;
+    }
+ out:
+    tmem_spin_unlock(lk);
+    tmem_read_unlock(&pool->lock);
+    if ( h )
+        tmem_pgd_release(pool, h);
+    if ( rc == 1 )
+        tmem_stat_inc(&pool->st.good_gets);
+    return rc;
+}
+
+long tmem_pool_flush_page(struct tmem_pool *pool, const uint64_t oid[3],
+                          uint32_t index)
+{
+    uint32_t h;
+
+    tmem_stat_inc(&pool->st.flushes);
+    tmem_read_lock(&pool->lock);
+    h = tmem_pool_unlink_index(pool, oid, index);
+    tmem_read_unlock(&pool->lock);
+    if ( h )
+    {
+        tmem_record_inv(pool, oid, index);
+        tmem_pgd_release(pool, h);
+        tmem_stat_inc(&pool->st.good_flushes);
+    }
+    return h ? 1 : 0;
+}
+
+long tmem_pool_flush_object(struct tmem_pool *pool, const uint64_t oid[3])
+{
+    uint32_t hash, oh;
+    struct tmem_obj *obj;
+    tmem_spinlock_t *lk;
+
+    tmem_stat_inc(&pool->st.obj_flushes);
+    tmem_read_lock(&pool->lock);
+    hash = tmem_oid_hash(pool, oid);
+    lk = tmem_obj_lock(pool, hash);
+    tmem_spin_lock(lk);
+    obj = tmem_obj_find(pool, oid, hash, &oh);
+    if ( obj )
+    {
+        struct tmem_unlist_arg a = { pool, 0 };
+
+        tmem_obj_unhash(pool, oh, obj);
+        tmem_radix_walk(obj->root, obj->height, tmem_leaf_unlist, &a, false);
+    }
+    tmem_spin_unlock(lk);
+    tmem_read_unlock(&pool->lock);
+    if ( !obj )
+        return 0;
+    tmem_obj_dispose(pool, oh, true);
+    tmem_stat_inc(&pool->st.good_obj_flushes);
+    return 1;
+}
+
+/* ------------------------------------------------------------------------
+ * Eviction
+ */
+
+/*
+ * Evict one ephemeral page: from `only', or from the owner furthest over
+ * its share.  Returns data pages freed (0 or 1), -1 if nothing is
+ * evictable, -2 if every candidate's object was busy.
+ */
+static int tmem_evict_one(struct tmem_lru *only)
+{
+    struct tmem_pool *pool = NULL;
+    struct tmem_obj *obj = NULL;
+    struct tmem_pgd *p = NULL;
+    tmem_spinlock_t *lk = NULL;
+    struct tmem_lru *l;
+    uint32_t h, oh = 0, removed;
+    unsigned int tries, freed;
+
+    tmem_spin_lock(&G.lru_lock);
+    tmem_stat_inc(&G.st.evict_attempts);
+    l = only ? only : tmem_lru_pick();
+    if ( !l || !l->head )
+    {
+        tmem_spin_unlock(&G.lru_lock);
+        return -1;
+    }
+    for ( h = l->head, tries = 0; h && tries < 16; h = p->next, tries++ )
+    {
+        p = tmem_pgd_ptr(h);
+        oh = p->obj & TMEM_PGD_OBJ_MASK;
+        obj = tmem_obj_ptr(oh);
+        pool = obj->pool;
+        lk = tmem_obj_lock(pool, obj->hash);
+        /* Against the lock order: only try. */
+        if ( tmem_spin_trylock(lk) )
+            break;
+        lk = NULL;
+    }
+    if ( !lk )
+    {
+        tmem_spin_unlock(&G.lru_lock);
+        return -2;
+    }
+    tmem_lru_del(l, p);
+    tmem_spin_unlock(&G.lru_lock);
+
+    removed = tmem_radix_remove(obj, p->index);
+    TMEM_ASSERT(removed == h);
+    obj->nr_pages--;
+    tmem_atomic_add(&pool->st.pages, -1);
+    if ( !obj->nr_pages )
+    {
+        tmem_obj_unhash(pool, oh, obj);
+        tmem_obj_free(pool, oh, obj);
+    }
+    /*
+     * Release the data before dropping the object lock: we hold no
+     * reference on the pool, and a concurrent destroy of the pool is only
+     * held back by this lock (it visits every object lock before freeing).
+     */
+    freed = tmem_pgd_release(pool, h);
+    tmem_spin_unlock(lk);
+    tmem_stat_inc(&G.st.evicted);
+    return (int)freed;
+}
+
+/* Evict until nr_pages data pages went back to the environment. */
+long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
+                bool relinquish)
+{
+    unsigned long freed = 0;
+    unsigned int busy = 0;
+    int r;
+
+    if ( relinquish )
+        tmem_stat_inc(&G.st.relinq_attempts);
+    while ( freed < nr_pages )
+    {
+        r = tmem_evict_one(only);
+        if ( r == -1 )
+            break;
+        if ( r == -2 )
+        {
+            if ( ++busy > 64 )
+                break;
+            continue;
+        }
+        busy = 0;
+        freed += r;
+    }
+    if ( relinquish )
+        tmem_stat_add(&G.st.relinq, (long)freed);
+    return (long)freed;
+}
+
+unsigned long tmem_engine_reclaim(unsigned long nr_pages)
+{
+    if ( !G.initialised )
+        return 0;
+    return (unsigned long)tmem_evict(NULL, nr_pages, true);
+}
+
+unsigned long tmem_engine_freeable_pages(void)
+{
+    long n;
+
+    if ( !G.initialised )
+        return 0;
+    n = tmem_atomic_read(&G.st.eph_data_pages);
+    return n > 0 ? (unsigned long)n : 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Pools and clients (create/destroy under the global write lock)
+ */
+
+int tmem_client_slot_of(const struct tmem_client *c,
+                        const struct tmem_pool *pool)
+{
+    int i;
+
+    for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
+        if ( c->pools[i] == pool )
+            return i;
+    return -1;
+}
+
+struct tmem_client *tmem_client_get(uint16_t cli_id)
+{
+    if ( cli_id >= TMEM_ENGINE_MAX_CLIENTS )
+        return NULL;
+    return G.clients[TMEM_NOSPEC(cli_id, TMEM_ENGINE_MAX_CLIENTS)];
+}
+
+struct tmem_client *tmem_client_get_or_create(uint16_t cli_id)
+{
+    struct tmem_client *c;
+
+    if ( cli_id >= TMEM_ENGINE_MAX_CLIENTS )
+        return NULL;
+    cli_id = TMEM_NOSPEC(cli_id, TMEM_ENGINE_MAX_CLIENTS);
+    if ( G.clients[cli_id] )
+        return G.clients[cli_id];
+    c = tmem_env_zalloc(sizeof(*c));
+    if ( !c )
+        return NULL;
+    c->id = cli_id;
+    c->compress = tmem_engine_compress_default;
+    tmem_spin_init(&c->inv_lock);
+    tmem_lru_register(&c->lru, TMEM_ENGINE_DEFAULT_WEIGHT);
+    G.clients[cli_id] = c;
+    return c;
+}
+
+static struct tmem_pool *tmem_pool_alloc(struct tmem_client *c,
+                                         uint32_t flags,
+                                         const uint64_t uuid[2])
+{
+    struct tmem_pool *pool = tmem_env_zalloc(sizeof(*pool));
+    unsigned int i;
+
+    if ( !pool )
+        return NULL;
+    pool->buckets = tmem_env_zalloc(TMEM_POOL_MIN_BUCKETS *
+                                    sizeof(*pool->buckets));
+    if ( !pool->buckets )
+    {
+        tmem_env_free(pool, sizeof(*pool));
+        return NULL;
+    }
+    pool->nbuckets = TMEM_POOL_MIN_BUCKETS;
+    pool->client = c;
+    pool->charge_domid = c->id;
+    pool->flags = flags;
+    pool->persistent = flags & TMEM_ENGINE_POOL_PERSIST;
+    pool->shared = flags & TMEM_ENGINE_POOL_SHARED;
+    pool->uuid[0] = uuid[0];
+    pool->uuid[1] = uuid[1];
+    pool->shared_idx = -1;
+    /* Per-pool key: a guest cannot aim many objects at one chain blindly. */
+    pool->hash_key = (uint32_t)(tmem_env_now_ns() * 0x9e3779b1u) ^
+                     ((uint32_t)c->id << 16);
+    tmem_rwlock_init(&pool->lock);
+    for ( i = 0; i < TMEM_POOL_LOCKS; i++ )
+        tmem_spin_init(&pool->obj_locks[i]);
+    tmem_spin_init(&pool->plist_lock);
+    tmem_spin_init(&pool->zs.lock);
+    if ( pool->shared )
+    {
+        tmem_lru_register(&pool->own_lru, TMEM_ENGINE_DEFAULT_WEIGHT);
+        pool->lru = &pool->own_lru;
+    }
+    else
+        pool->lru = &c->lru;
+    return pool;
+}
+
+/* Free a pool nobody can look up any more (eviction may still race). */
+static void tmem_pool_free(struct tmem_pool *pool)
+{
+    uint32_t b, oh, chain;
+    struct tmem_obj *obj;
+
+    tmem_write_lock(&pool->lock);
+    for ( b = 0; b < pool->nbuckets; b++ )
+    {
+        tmem_spinlock_t *lk = &pool->obj_locks[b % TMEM_POOL_LOCKS];
+
+        tmem_spin_lock(lk);
+        chain = pool->buckets[b];
+        pool->buckets[b] = 0;
+        for ( oh = chain; oh; oh = obj->hnext )
+        {
+            struct tmem_unlist_arg a = { pool, 0 };
+
+            obj = tmem_obj_ptr(oh);
+            tmem_radix_walk(obj->root, obj->height, tmem_leaf_unlist, &a,
+                            false);
+        }
+        tmem_spin_unlock(lk);
+        while ( chain )
+        {
+            oh = chain;
+            chain = tmem_obj_ptr(oh)->hnext;
+            tmem_obj_dispose(pool, oh, false);
+        }
+    }
+    tmem_write_unlock(&pool->lock);
+    TMEM_ASSERT(!tmem_atomic_read(&pool->zs.nr_zpages));
+    TMEM_ASSERT(!pool->plist_head);
+    if ( pool->shared )
+        tmem_lru_unregister(&pool->own_lru);
+    tmem_env_free(pool->buckets, pool->nbuckets * sizeof(*pool->buckets));
+    tmem_env_free(pool, sizeof(*pool));
+}
+
+static bool tmem_uuid_is_private(const uint64_t uuid[2])
+{
+    return uuid[0] == ~0ull && uuid[1] == ~0ull;
+}
+
+static bool tmem_client_authorised(const struct tmem_client *c,
+                                   const uint64_t uuid[2])
+{
+    unsigned int i;
+
+    for ( i = 0; i < c->nr_auth; i++ )
+        if ( c->auth[i][0] == uuid[0] && c->auth[i][1] == uuid[1] )
+            return true;
+    return false;
+}
+
+/*
+ * Create (or, for an authorised shared UUID, join) a pool in slot `slot' of
+ * client c.  Global write lock held.  Returns the slot or -errno.
+ */
+int tmem_pool_create(struct tmem_client *c, int slot, uint32_t flags,
+                     const uint64_t uuid[2])
+{
+    struct tmem_pool *pool;
+    int i, have, free_idx = -1;
+
+    if ( slot < 0 || slot >= TMEM_ENGINE_MAX_POOLS_PER_CLIENT ||
+         c->pools[slot] )
+        return -TMEM_EINVAL;
+
+    if ( (flags & TMEM_ENGINE_POOL_SHARED) &&
+         (tmem_uuid_is_private(uuid) || !tmem_client_authorised(c, uuid)) )
+    {
+        /* Historic behaviour: an unauthorised shared pool is private. */
+        flags &= ~TMEM_ENGINE_POOL_SHARED;
+    }
+
+    if ( flags & TMEM_ENGINE_POOL_SHARED )
+    {
+        for ( i = 0; i < TMEM_ENGINE_MAX_SHARED_POOLS; i++ )
+        {
+            pool = G.shared[i];
+            if ( !pool )
+            {
+                if ( free_idx < 0 )
+                    free_idx = i;
+                continue;
+            }
+            if ( pool->uuid[0] != uuid[0] || pool->uuid[1] != uuid[1] )
+                continue;
+            /* Join it (or report where this client already has it). */
+            have = tmem_client_slot_of(c, pool);
+
+            if ( have >= 0 )
+                return have;
+            if ( pool->nr_sharers >= TMEM_ENGINE_MAX_SHARERS )
+                return -TMEM_EPERM;
+            pool->sharers[pool->nr_sharers++] = c->id;
+            c->pools[slot] = pool;
+            return slot;
+        }
+        if ( free_idx < 0 )
+            return -TMEM_EPERM;     /* too many shared pools */
+    }
+
+    pool = tmem_pool_alloc(c, flags, uuid);
+    if ( !pool )
+        return -TMEM_ENOMEM;
+    if ( pool->shared )
+    {
+        pool->shared_idx = free_idx;
+        pool->sharers[0] = c->id;
+        pool->nr_sharers = 1;
+        G.shared[free_idx] = pool;
+    }
+    c->pools[slot] = pool;
+    return slot;
+}
+
+/*
+ * Detach slot from c (global write lock held).  Returns the pool if this
+ * was its last user and it must now be freed (after dropping the lock),
+ * as a long-encoded pointer via *freep.  Returns 1, or 0 if no pool.
+ */
+static long tmem_pool_detach_ptr(struct tmem_client *c, int slot,
+                                 struct tmem_pool **freep)
+{
+    struct tmem_pool *pool = c->pools[slot];
+    unsigned int i;
+
+    *freep = NULL;
+    if ( !pool )
+        return 0;
+    c->pools[slot] = NULL;
+    if ( pool->shared )
+    {
+        for ( i = 0; i < pool->nr_sharers; i++ )
+            if ( pool->sharers[i] == c->id )
+            {
+                pool->sharers[i] = pool->sharers[--pool->nr_sharers];
+                break;
+            }
+        if ( pool->nr_sharers )
+        {
+            /* Hand ownership to a remaining sharer. */
+            if ( pool->client == c )
+                pool->client = G.clients[pool->sharers[0]];
+            return 1;
+        }
+        G.shared[pool->shared_idx] = NULL;
+    }
+    *freep = pool;
+    return 1;
+}
+
+long tmem_pool_detach(struct tmem_client *c, int slot)
+{
+    struct tmem_pool *pool;
+    long rc = tmem_pool_detach_ptr(c, slot, &pool);
+
+    if ( pool )
+        tmem_pool_free(pool);
+    return rc;
+}
+
+void tmem_client_free(struct tmem_client *c)
+{
+    struct tmem_inv *inv;
+
+    while ( (inv = c->inv_head) != NULL )
+    {
+        c->inv_head = inv->next;
+        tmem_env_free(inv, sizeof(*inv));
+    }
+    tmem_lru_unregister(&c->lru);
+    tmem_env_free(c, sizeof(*c));
+}
+
+void tmem_engine_client_destroy(uint16_t client_id)
+{
+    struct tmem_pool *to_free[TMEM_ENGINE_MAX_POOLS_PER_CLIENT];
+    struct tmem_client *c;
+    int i;
+
+    if ( !G.initialised || client_id >= TMEM_ENGINE_MAX_CLIENTS )
+        return;
+    tmem_write_lock(&G.lock);
+    c = tmem_client_get(client_id);
+    if ( !c )
+    {
+        tmem_write_unlock(&G.lock);
+        return;
+    }
+    for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
+        tmem_pool_detach_ptr(c, i, &to_free[i]);
+    G.clients[c->id] = NULL;
+    tmem_write_unlock(&G.lock);
+
+    /* Unreachable now: free at leisure, without the global lock. */
+    for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
+        if ( to_free[i] )
+            tmem_pool_free(to_free[i]);
+    tmem_client_free(c);
+}
+
+/* ------------------------------------------------------------------------
+ * Guest operations
+ */
+
+static long tmem_op_new_pool(uint16_t cli_id, const struct tmem_engine_op *op)
+{
+    uint32_t flags = op->flags;
+    struct tmem_client *c;
+    long rc;
+    int slot;
+
+    if ( flags & TMEM_ENGINE_POOL_PRECOMPRESSED )
+        return -TMEM_EPERM;
+    if ( ((flags >> TMEM_ENGINE_POOL_VERSION_SHIFT) &
+          TMEM_ENGINE_POOL_VERSION_MASK) != TMEM_ENGINE_SPEC_VERSION )
+        return -TMEM_EPERM;
+    if ( ((flags >> TMEM_ENGINE_POOL_PAGESIZE_SHIFT) &
+          TMEM_ENGINE_POOL_PAGESIZE_MASK) != TMEM_ENGINE_PAGE_SHIFT - 12 )
+        return -TMEM_EPERM;
+    if ( flags & TMEM_ENGINE_POOL_RESERVED_BITS )
+        return -TMEM_EPERM;
+    if ( (flags & TMEM_ENGINE_POOL_PERSIST) &&
+         (flags & TMEM_ENGINE_POOL_SHARED) )
+        return -TMEM_EPERM;
+
+    tmem_write_lock(&G.lock);
+    c = tmem_client_get_or_create(cli_id);
+    if ( !c )
+    {
+        rc = -TMEM_ENOMEM;
+        goto out;
+    }
+    for ( slot = 0; slot < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; slot++ )
+        if ( !c->pools[slot] )
+            break;
+    if ( slot == TMEM_ENGINE_MAX_POOLS_PER_CLIENT )
+    {
+        rc = -TMEM_EPERM;       /* historic: too many pools */
+        goto out;
+    }
+    rc = tmem_pool_create(c, slot, flags, op->uuid);
+ out:
+    tmem_write_unlock(&G.lock);
+    return rc;
+}
+
+static long tmem_op_destroy_pool(uint16_t cli_id, int32_t pool_id)
+{
+    struct tmem_pool *to_free = NULL;
+    struct tmem_client *c;
+    long rc = 0;
+
+    if ( (uint32_t)pool_id >= TMEM_ENGINE_MAX_POOLS_PER_CLIENT )
+        return 0;
+    tmem_write_lock(&G.lock);
+    c = tmem_client_get(cli_id);
+    if ( c )
+        rc = tmem_pool_detach_ptr(c,
+                                  TMEM_NOSPEC(pool_id,
+                                              TMEM_ENGINE_MAX_POOLS_PER_CLIENT),
+                                  &to_free);
+    tmem_write_unlock(&G.lock);
+    if ( to_free )
+        tmem_pool_free(to_free);
+    return rc;
+}
+
+static long tmem_op_page(struct tmem_env_caller *caller, uint16_t cli_id,
+                         const struct tmem_engine_op *op)
+{
+    struct tmem_xfer x = { caller, op->frame, NULL };
+    struct tmem_client *c;
+    struct tmem_pool *pool;
+    long rc;
+
+    tmem_read_lock(&G.lock);
+    c = tmem_client_get(cli_id);
+    if ( !c || (uint32_t)op->pool_id >= TMEM_ENGINE_MAX_POOLS_PER_CLIENT )
+    {
+        rc = -TMEM_ENODEV;
+        goto out;
+    }
+    pool = c->pools[TMEM_NOSPEC(op->pool_id,
+                                TMEM_ENGINE_MAX_POOLS_PER_CLIENT)];
+    if ( !pool )
+    {
+        rc = -TMEM_ENODEV;
+        goto out;
+    }
+    switch ( op->cmd )
+    {
+    case TMEM_ENGINE_CMD_PUT_PAGE:
+        if ( tmem_atomic_read(&c->frozen) )
+        {
+            tmem_stat_inc(&pool->st.puts);
+            rc = -TMEM_EFROZEN;
+            break;
+        }
+        rc = tmem_pool_put(pool, op->oid, op->index, &x);
+        if ( rc == 1 && pool->persistent && pool->client != c )
+            tmem_stat_inc(&c->pers_puts);
+        break;
+    case TMEM_ENGINE_CMD_GET_PAGE:
+        rc = tmem_pool_get(pool, op->oid, op->index, &x,
+                           !pool->persistent && !pool->shared);
+        if ( rc == 1 )
+            tmem_stat_inc(pool->persistent ? &c->pers_gets : &c->eph_gets);
+        break;
+    case TMEM_ENGINE_CMD_FLUSH_PAGE:
+        tmem_pool_flush_page(pool, op->oid, op->index);
+        rc = tmem_atomic_read(&c->frozen) ? -TMEM_EFROZEN : 1;
+        break;
+    default:
+        tmem_pool_flush_object(pool, op->oid);
+        rc = tmem_atomic_read(&c->frozen) ? -TMEM_EFROZEN : 1;
+        break;
+    }
+ out:
+    if ( c )
+    {
+        tmem_stat_inc(&c->ops);
+        if ( rc < 0 )
+            tmem_stat_inc(&c->errored_ops);
+    }
+    tmem_read_unlock(&G.lock);
+    return rc;
+}
+
+long tmem_engine_guest_op(struct tmem_env_caller *caller, uint16_t client_id,
+                          const struct tmem_engine_op *op)
+{
+    long rc;
+
+    if ( !tmem_engine_enabled || !G.initialised )
+        return -TMEM_ENODEV;
+    if ( client_id >= TMEM_ENGINE_MAX_CLIENTS )
+        return -TMEM_EINVAL;
+
+    switch ( op->cmd )
+    {
+    case TMEM_ENGINE_CMD_NEW_POOL:
+        rc = tmem_op_new_pool(client_id, op);
+        break;
+    case TMEM_ENGINE_CMD_DESTROY_POOL:
+        rc = tmem_op_destroy_pool(client_id, op->pool_id);
+        break;
+    case TMEM_ENGINE_CMD_PUT_PAGE:
+    case TMEM_ENGINE_CMD_GET_PAGE:
+    case TMEM_ENGINE_CMD_FLUSH_PAGE:
+    case TMEM_ENGINE_CMD_FLUSH_OBJECT:
+        rc = tmem_op_page(caller, client_id, op);
+        break;
+    case TMEM_ENGINE_CMD_CONTROL:
+    case TMEM_ENGINE_CMD_AUTH:
+    case TMEM_ENGINE_CMD_RESTORE_NEW:
+        /* Control-plane only (XSA-15): never from a guest. */
+        rc = -TMEM_EOPNOTSUPP;
+        break;
+    default:
+        rc = -TMEM_ENOSYS;
+        break;
+    }
+    tmem_stat_inc(&G.st.total_ops);
+    if ( rc < 0 )
+        tmem_stat_inc(&G.st.errored_ops);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Init / exit
+ */
+
+int tmem_engine_init(void)
+{
+    unsigned int i;
+
+    if ( G.initialised )
+        return 0;
+    memset(&G, 0, sizeof(G));
+    tmem_rwlock_init(&G.lock);
+    tmem_spin_init(&G.lru_lock);
+    tmem_slab_init(&G.pgd_slab, sizeof(struct tmem_pgd));
+    tmem_slab_init(&G.obj_slab, sizeof(struct tmem_obj));
+    tmem_slab_init(&G.zpage_slab, sizeof(struct tmem_zpage));
+    G.clients = tmem_env_zalloc(TMEM_ENGINE_MAX_CLIENTS * sizeof(*G.clients));
+    if ( !G.clients )
+        return -TMEM_ENOMEM;
+    G.nr_scratch = tmem_env_nr_cpus();
+    if ( G.nr_scratch == 0 )
+        G.nr_scratch = 1;
+    G.scratch = tmem_env_zalloc(G.nr_scratch * sizeof(*G.scratch));
+    if ( !G.scratch )
+        goto fail;
+    for ( i = 0; i < G.nr_scratch; i++ )
+    {
+        G.scratch[i] = tmem_env_zalloc(sizeof(struct tmem_scratch));
+        if ( !G.scratch[i] )
+            goto fail;
+        tmem_spin_init(&G.scratch[i]->lock);
+    }
+    G.initialised = true;
+    return 0;
+
+ fail:
+    if ( G.scratch )
+    {
+        for ( i = 0; i < G.nr_scratch; i++ )
+            tmem_env_free(G.scratch[i], G.scratch[i] ?
+                                        sizeof(struct tmem_scratch) : 0);
+        tmem_env_free(G.scratch, G.nr_scratch * sizeof(*G.scratch));
+    }
+    tmem_env_free(G.clients, TMEM_ENGINE_MAX_CLIENTS * sizeof(*G.clients));
+    memset(&G, 0, sizeof(G));
+    return -TMEM_ENOMEM;
+}
+
+void tmem_engine_exit(void)
+{
+    unsigned int i;
+
+    if ( !G.initialised )
+        return;
+    for ( i = 0; i < TMEM_ENGINE_MAX_CLIENTS; i++ )
+        if ( G.clients[i] )
+            tmem_engine_client_destroy((uint16_t)i);
+    for ( i = 0; i < G.nr_scratch; i++ )
+        tmem_env_free(G.scratch[i], sizeof(struct tmem_scratch));
+    tmem_env_free(G.scratch, G.nr_scratch * sizeof(*G.scratch));
+    tmem_env_free(G.clients, TMEM_ENGINE_MAX_CLIENTS * sizeof(*G.clients));
+    tmem_slab_destroy(&G.pgd_slab);
+    tmem_slab_destroy(&G.obj_slab);
+    tmem_slab_destroy(&G.zpage_slab);
+    memset(&G, 0, sizeof(G));
+}

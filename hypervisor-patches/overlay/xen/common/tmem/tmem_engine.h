@@ -1,0 +1,201 @@
+/*
+ * tmem_engine.h: the transcendent memory pool engine, as seen by its glue.
+ *
+ * The engine is environment-neutral: the same .c files are compiled into
+ * Xen (xen/common/tmem/) and into the userspace test harness
+ * (tests/engine/).  Everything the engine needs from its environment is in
+ * tmem_env.h; this header is what the environment (the Xen hypercall 38
+ * handler, the tmem sysctl handler, the page allocator and domain
+ * destruction) calls.
+ *
+ * The glue decodes guest structures (guest handles, 32-bit compat) into the
+ * plain structures below, so the engine never touches guest memory except
+ * through tmem_env_copy_{from,to}_frame().
+ *
+ * Return values follow the historic hypercall ABI: negative Linux/x86 errno
+ * values, or the small positive results documented per operation.
+ */
+#ifndef TMEM_ENGINE_H
+#define TMEM_ENGINE_H
+
+#include "tmem_env.h"
+
+/* Error codes (Linux/x86 numbering, which is also Xen's). */
+#define TMEM_EPERM          1
+#define TMEM_ENOENT         2
+#define TMEM_ENOMEM        12
+#define TMEM_EFAULT        14
+#define TMEM_EBUSY         16
+#define TMEM_EEXIST        17
+#define TMEM_ENODEV        19
+#define TMEM_EINVAL        22
+#define TMEM_ENOSPC        28
+#define TMEM_ENOSYS        38
+#define TMEM_EOPNOTSUPP    95
+#define TMEM_EFROZEN     1000
+#define TMEM_EEMPTY      1001
+
+/* Limits. */
+#define TMEM_ENGINE_MAX_POOLS_PER_CLIENT   16
+#define TMEM_ENGINE_MAX_SHARED_POOLS       16
+#define TMEM_ENGINE_MAX_SHARERS            64   /* clients per shared pool */
+#define TMEM_ENGINE_MAX_CLIENTS        0x7ff0   /* DOMID_FIRST_RESERVED */
+#define TMEM_ENGINE_CLI_ID_ALL         0xffff   /* control: every client */
+#define TMEM_ENGINE_PAGE_SHIFT             12
+#define TMEM_ENGINE_PAGE_SIZE            4096
+#define TMEM_ENGINE_DEFAULT_WEIGHT         10
+
+/* Guest commands (struct tmem_op.cmd). */
+#define TMEM_ENGINE_CMD_CONTROL             0   /* moved to sysctl: refused */
+#define TMEM_ENGINE_CMD_NEW_POOL            1
+#define TMEM_ENGINE_CMD_DESTROY_POOL        2
+#define TMEM_ENGINE_CMD_NEW_PAGE            3   /* never implemented */
+#define TMEM_ENGINE_CMD_PUT_PAGE            4
+#define TMEM_ENGINE_CMD_GET_PAGE            5
+#define TMEM_ENGINE_CMD_FLUSH_PAGE          6
+#define TMEM_ENGINE_CMD_FLUSH_OBJECT        7
+#define TMEM_ENGINE_CMD_AUTH              101   /* not guest-callable */
+#define TMEM_ENGINE_CMD_RESTORE_NEW       102   /* not guest-callable */
+
+/* NEW_POOL flags. */
+#define TMEM_ENGINE_POOL_PERSIST          0x1u
+#define TMEM_ENGINE_POOL_SHARED           0x2u
+#define TMEM_ENGINE_POOL_PRECOMPRESSED    0x4u
+#define TMEM_ENGINE_POOL_PAGESIZE_SHIFT      4
+#define TMEM_ENGINE_POOL_PAGESIZE_MASK    0xfu
+#define TMEM_ENGINE_POOL_VERSION_SHIFT      24
+#define TMEM_ENGINE_POOL_VERSION_MASK    0xffu
+#define TMEM_ENGINE_SPEC_VERSION             1
+/* Every bit that is not one of the fields above. */
+#define TMEM_ENGINE_POOL_RESERVED_BITS  0x00ffff08u
+
+/*
+ * A decoded guest operation.  For NEW_POOL the glue fills uuid[] and flags;
+ * for page operations oid[], index and (PUT/GET) frame.  pool_id is kept
+ * signed, exactly as the guest passed it: the engine range-checks it.
+ */
+struct tmem_engine_op {
+    uint32_t cmd;
+    int32_t pool_id;
+    uint64_t oid[3];
+    uint32_t index;
+    uint64_t frame;          /* guest frame for PUT/GET (gmfn / cmfn) */
+    uint64_t uuid[2];        /* NEW_POOL */
+    uint32_t flags;          /* NEW_POOL */
+};
+
+/* Control (sysctl) sub-operations, historic numbering. */
+#define TMEM_ENGINE_CTL_THAW                 0
+#define TMEM_ENGINE_CTL_FREEZE               1
+#define TMEM_ENGINE_CTL_FLUSH                2   /* arg = KiB */
+#define TMEM_ENGINE_CTL_DESTROY              3
+#define TMEM_ENGINE_CTL_LIST                 4   /* arg = long format */
+#define TMEM_ENGINE_CTL_GET_CLIENT_INFO      5
+#define TMEM_ENGINE_CTL_SET_CLIENT_INFO      6
+#define TMEM_ENGINE_CTL_GET_POOLS            7
+#define TMEM_ENGINE_CTL_QUERY_FREEABLE_MB    8
+#define TMEM_ENGINE_CTL_SET_POOLS            9
+#define TMEM_ENGINE_CTL_SAVE_BEGIN          10
+#define TMEM_ENGINE_CTL_SET_AUTH            11
+#define TMEM_ENGINE_CTL_SAVE_GET_NEXT_PAGE  19
+#define TMEM_ENGINE_CTL_SAVE_GET_NEXT_INV   20
+#define TMEM_ENGINE_CTL_SAVE_END            21
+#define TMEM_ENGINE_CTL_RESTORE_BEGIN       30
+#define TMEM_ENGINE_CTL_RESTORE_PUT_PAGE    32
+#define TMEM_ENGINE_CTL_RESTORE_FLUSH_PAGE  33
+
+/* Client info flags (GET/SET_CLIENT_INFO). */
+#define TMEM_ENGINE_CLIENT_COMPRESS        0x1u
+#define TMEM_ENGINE_CLIENT_FROZEN          0x2u
+
+/* One pool, as GET_POOLS reports it and SET_POOLS recreates it. */
+struct tmem_engine_pool_info {
+    uint32_t pool_id;
+    uint32_t flags;          /* NEW_POOL flag encoding */
+    uint64_t uuid[2];
+    uint64_t n_pages;
+};
+
+/*
+ * A decoded control operation.  In: cmd, cli_id, pool_id, arg, oid, index,
+ * uuid, weight/flags, buf/buf_len.  Out: as documented per sub-op.
+ *
+ *  LIST: text (NUL-terminated, truncated to buf_len) into buf; returns
+ *      bytes written excluding the NUL.
+ *  FREEZE/THAW/DESTROY/FLUSH: cli_id may be TMEM_ENGINE_CLI_ID_ALL.  FLUSH
+ *      evicts ephemeral pages until arg KiB of data pages were freed and
+ *      returns the KiB freed.
+ *  GET_CLIENT_INFO: fills weight and flags; SET_CLIENT_INFO reads them.
+ *  GET_POOLS: fills buf with struct tmem_engine_pool_info records (at most
+ *      buf_len bytes), returns the number of records.
+ *  SET_POOLS: creates the pools described in buf on client cli_id (restore).
+ *  QUERY_FREEABLE_MB: returns MiB of data pages reclaimable now.
+ *  SET_AUTH: authorises (arg=1) or deauthorises (arg=0) uuid for cli_id.
+ *  SAVE_BEGIN: starts iterating cli_id's persistent pages, returns 1 if the
+ *      client has tmem state to save, 0 if none.  SAVE_GET_NEXT_PAGE writes
+ *      one page (buf, PAGE_SIZE bytes) and fills out_pool_id/oid/index,
+ *      returns 1, or 0 at the end.  SAVE_GET_NEXT_INV fills pool/oid/index
+ *      of a page flushed after it was sent, returns 1, or 0 when none.
+ *  RESTORE_BEGIN: creates client cli_id (if needed).  RESTORE_PUT_PAGE
+ *      stores buf (PAGE_SIZE) at pool_id/oid/index; RESTORE_FLUSH_PAGE
+ *      flushes it.
+ */
+struct tmem_engine_ctl {
+    uint32_t cmd;
+    uint32_t cli_id;
+    int32_t pool_id;
+    uint32_t arg;
+    uint64_t oid[3];
+    uint32_t index;
+    uint64_t uuid[2];
+    uint32_t weight;
+    uint32_t flags;          /* TMEM_ENGINE_CLIENT_* */
+    void *buf;               /* hypervisor buffer; glue copies to/from guest */
+    uint32_t buf_len;
+    /* Outputs of SAVE_GET_NEXT_PAGE / SAVE_GET_NEXT_INV. */
+    int32_t out_pool_id;
+    uint64_t out_oid[3];
+    uint32_t out_index;
+};
+
+/* Boot-time settings; the glue sets these from `tmem' / `tmem_compress'. */
+extern bool tmem_engine_enabled;
+extern bool tmem_engine_compress_default;
+/*
+ * Most pages one client may hold in its private pools, whatever they cost
+ * in data pages.  Same-filled pages need no data page and compressed ones
+ * a fraction, so quota and heap alone would not bound the metadata a guest
+ * can make the hypervisor allocate.  At the cap a put evicts the client's
+ * own oldest ephemeral page; with none left it fails with -ENOMEM.
+ * Default TMEM_ENGINE_DEFAULT_MAX_CLIENT_PAGES; settable before init.
+ */
+#define TMEM_ENGINE_DEFAULT_MAX_CLIENT_PAGES (1ul << 22)   /* 16 GiB */
+extern unsigned long tmem_engine_max_client_pages;
+
+/* Returns 0 or -TMEM_ENOMEM.  Call once, before any other entry point. */
+int tmem_engine_init(void);
+
+/* Frees everything (used by the userspace harness; Xen never calls it). */
+void tmem_engine_exit(void);
+
+/*
+ * Hypercall 38.  caller identifies the calling domain to the environment
+ * (frame copies, charging); client_id is its domid.
+ */
+long tmem_engine_guest_op(struct tmem_env_caller *caller, uint16_t client_id,
+                          const struct tmem_engine_op *op);
+
+/* Sysctl.  The glue checks privilege before calling. */
+long tmem_engine_control(struct tmem_engine_ctl *ctl);
+
+/* Domain death: frees every page and pool of the client. */
+void tmem_engine_client_destroy(uint16_t client_id);
+
+/* Allocator pressure: evict ephemeral pages until nr_pages data pages were
+ * returned to the environment; returns how many were. */
+unsigned long tmem_engine_reclaim(unsigned long nr_pages);
+
+/* Data pages that tmem_engine_reclaim() could free now. */
+unsigned long tmem_engine_freeable_pages(void);
+
+#endif /* TMEM_ENGINE_H */

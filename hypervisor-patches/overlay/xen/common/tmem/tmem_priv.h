@@ -1,0 +1,342 @@
+/*
+ * tmem_priv.h: internal structures of the tmem engine.
+ *
+ * Layout of the stored data:
+ *
+ *   global ─ clients[domid] ─ pools[0..15] ─ object hash (per pool)
+ *                                            └ object ─ radix tree by index
+ *                                                       └ page descriptor
+ *
+ * Page descriptors (struct tmem_pgd, 24 bytes) and objects live in slabs
+ * addressed by 32-bit handles, so that links inside descriptors cost 4
+ * bytes instead of 8.  A descriptor holds either a data page, a compressed
+ * slot in the pool's zstore, or a same-filled 64-bit word.
+ *
+ * LOCK ORDER (outermost first; never acquire against this order except with
+ * a trylock, and never call back into the guest while holding a spinlock
+ * other than those of the page being copied):
+ *
+ *   1. tmem_global.lock       rwlock.  read: every guest/control op for its
+ *                             whole duration; write: creating/destroying
+ *                             clients and pools, shared-pool table, auth.
+ *   2. pool->lock             rwlock.  read: page ops; write: rehash.
+ *   3. pool->obj_locks[i]     spinlock per hash-bucket group: the objects
+ *                             hashed there, their radix trees and the
+ *                             descriptors in them.
+ *   4. tmem_global.lru_lock   spinlock: every LRU list and owner list.
+ *      pool->plist_lock       spinlock: the pool's persistent page list and
+ *                             the client's save cursor (never held with 4).
+ *   5. scratch->lock          per-CPU compression buffers.
+ *   6. pool->zs.lock          compressed-page storage of the pool.
+ *   7. slab locks, client->inv_lock   (leaves).
+ *
+ * Eviction starts at lru_lock and needs an object lock: it uses a trylock
+ * and skips busy objects, so allocator pressure (tmem_engine_reclaim) can
+ * be served from any context that does not hold lru_lock itself.  Eviction
+ * holds no pool or client reference: it frees the page's data before it
+ * drops the object lock, and pool destruction takes every object lock
+ * before freeing the pool, so the pool outlives any eviction in it.  Memory is
+ * never allocated while holding lru_lock, plist_lock, a zstore lock or a
+ * slab lock, so a reclaim hook in the allocator cannot self-deadlock.
+ */
+#ifndef TMEM_PRIV_H
+#define TMEM_PRIV_H
+
+#include "tmem_engine.h"
+#include "tmem_lzo.h"
+
+#define TMEM_PAGE_SIZE       TMEM_ENGINE_PAGE_SIZE
+#define tmem_likely(x)       __builtin_expect(!!(x), 1)
+#define tmem_unlikely(x)     __builtin_expect(!!(x), 0)
+
+/* ---- slabs of fixed-size items with 32-bit handles (0 = none) ---- */
+
+#define TMEM_SLAB_CHUNK_SHIFT  12
+#define TMEM_SLAB_CHUNK_ITEMS  (1u << TMEM_SLAB_CHUNK_SHIFT)
+#define TMEM_SLAB_MID_ENTRIES  256
+#define TMEM_SLAB_TOP_ENTRIES  256
+#define TMEM_SLAB_MAX_CHUNKS   (TMEM_SLAB_MID_ENTRIES * TMEM_SLAB_TOP_ENTRIES)
+
+struct tmem_slab {
+    tmem_spinlock_t lock;
+    uint32_t item_size;
+    uint32_t free_head;          /* free items link through their 1st word */
+    uint32_t next_fresh;         /* lowest never-used handle */
+    uint32_t nr_chunks;
+    long in_use;                 /* atomic: read without the lock */
+    long in_use_max;
+    uint8_t **top[TMEM_SLAB_TOP_ENTRIES];
+};
+
+static inline void *tmem_slab_ptr(const struct tmem_slab *s, uint32_t h)
+{
+    uint32_t c = h >> TMEM_SLAB_CHUNK_SHIFT;
+
+    return s->top[c / TMEM_SLAB_MID_ENTRIES][c % TMEM_SLAB_MID_ENTRIES] +
+           (size_t)(h & (TMEM_SLAB_CHUNK_ITEMS - 1)) * s->item_size;
+}
+
+/* ---- page descriptors ---- */
+
+#define TMEM_PGD_RAW     0u      /* data = struct tmem_env_page * */
+#define TMEM_PGD_FILL    1u      /* data = the repeated 64-bit word */
+#define TMEM_PGD_LZO     2u      /* data = zpage | chunk << 32 | len << 38 */
+#define TMEM_PGD_KIND_SHIFT 28
+#define TMEM_PGD_OBJ_MASK   0x0fffffffu
+#define TMEM_PGD_SENT       0x40000000u   /* save: already streamed out */
+
+struct tmem_pgd {
+    uint64_t data;
+    uint32_t index;
+    uint32_t obj;                /* object handle | kind << 28 | SENT */
+    uint32_t prev, next;         /* LRU (ephemeral) or persistent list */
+};
+
+static inline unsigned int tmem_pgd_kind(const struct tmem_pgd *p)
+{
+    return (p->obj >> TMEM_PGD_KIND_SHIFT) & 3;
+}
+
+/* ---- per-object radix tree over the 32-bit page index ---- */
+
+#define TMEM_RADIX_SHIFT   6
+#define TMEM_RADIX_SLOTS   (1u << TMEM_RADIX_SHIFT)
+#define TMEM_RADIX_MAX_HEIGHT 6  /* 6 * 6 >= 32 bits */
+
+struct tmem_rleaf {
+    uint32_t count;
+    uint32_t slot[TMEM_RADIX_SLOTS];  /* descriptor handles */
+};
+
+struct tmem_rnode {
+    uint32_t count;
+    void *child[TMEM_RADIX_SLOTS];
+};
+
+struct tmem_obj {
+    uint64_t oid[3];
+    struct tmem_pool *pool;
+    void *root;
+    uint32_t hnext;              /* next object in the hash chain */
+    uint32_t nr_pages;
+    uint32_t hash;
+    uint8_t height;
+};
+
+/* ---- LRU owners: one per client (private pools), one per shared pool ---- */
+
+struct tmem_lru {
+    uint32_t head, tail;         /* oldest at head */
+    long nr;                     /* atomic for readers; written under lock */
+    long nr_max;
+    long weight;                 /* atomic */
+    struct tmem_lru *onext, *oprev;
+};
+
+/* ---- compressed storage: 64-byte chunks packed into data pages ---- */
+
+#define TMEM_ZCHUNK_SHIFT  6
+#define TMEM_ZCHUNK        (1u << TMEM_ZCHUNK_SHIFT)
+#define TMEM_ZCHUNKS       (TMEM_PAGE_SIZE / TMEM_ZCHUNK)   /* 64 */
+
+struct tmem_zpage {
+    struct tmem_env_page *page;
+    uint64_t used;               /* bit per chunk */
+    uint32_t prev, next;         /* list of pages with the same maxfree */
+    uint8_t maxfree;             /* longest free run, in chunks */
+    uint8_t nr;                  /* compressed pages stored here */
+};
+
+struct tmem_zstore {
+    tmem_spinlock_t lock;
+    uint64_t nonempty;           /* bit k: list[k] has pages */
+    uint32_t list[TMEM_ZCHUNKS];
+    long nr_zpages;              /* atomic */
+};
+
+/* ---- pools ---- */
+
+#define TMEM_POOL_LOCKS       64
+#define TMEM_POOL_MIN_BUCKETS 64
+#define TMEM_POOL_MAX_BUCKETS (1u << 20)
+
+struct tmem_pool_stats {
+    long pages, pages_max;               /* Pc Pm: exact (atomic) */
+    long objs, objs_max;                 /* Oc Om: exact (atomic) */
+    /* The rest are statistics (tmem_stat_inc). */
+    long puts, good_puts;                /* pt ps */
+    long dup_flushed, dup_replaced;      /* pd pr */
+    long nomem_puts;                     /* px */
+    long gets, good_gets;                /* gt gs */
+    long flushes, good_flushes;          /* ft fs */
+    long obj_flushes, good_obj_flushes;  /* ot os */
+};
+
+struct tmem_pool {
+    struct tmem_client *client;          /* owner; shared: first sharer */
+    uint64_t uuid[2];
+    uint32_t flags;                      /* NEW_POOL encoding */
+    bool persistent, shared;
+    uint16_t charge_domid;               /* domain charged for its pages */
+    int shared_idx;                      /* slot in the shared table, -1 */
+    unsigned int nr_sharers;             /* under global write lock */
+    uint16_t sharers[TMEM_ENGINE_MAX_SHARERS];
+
+    tmem_rwlock_t lock;
+    uint32_t hash_key;
+    uint32_t nbuckets;
+    uint32_t *buckets;                   /* object handles */
+    tmem_spinlock_t obj_locks[TMEM_POOL_LOCKS];
+
+    struct tmem_lru *lru;                /* where its ephemeral pages go */
+    struct tmem_lru own_lru;             /* used by shared pools */
+    struct tmem_zstore zs;
+
+    tmem_spinlock_t plist_lock;
+    uint32_t plist_head, plist_tail;
+
+    struct tmem_pool_stats st;           /* all atomic */
+};
+
+/* ---- clients ---- */
+
+#define TMEM_MAX_AUTH 16
+
+struct tmem_inv {
+    struct tmem_inv *next;
+    int32_t pool_id;
+    uint32_t index;
+    uint64_t oid[3];
+};
+
+struct tmem_client {
+    uint16_t id;
+    struct tmem_pool *pools[TMEM_ENGINE_MAX_POOLS_PER_CLIENT];
+    long frozen, compress;               /* atomic */
+    struct tmem_lru lru;
+    unsigned int nr_auth;                /* under global write lock */
+    uint64_t auth[TMEM_MAX_AUTH][2];
+
+    /* Statistics, atomic. */
+    long ops, errored_ops;
+    long eph_gets, pers_puts, pers_gets; /* Ge Pp Gp */
+    long compressed_pages, compressed_bytes, compress_poor; /* cp cb cn */
+
+    /* Save iteration: cursor under the cursor pool's plist_lock. */
+    long saving, was_frozen;
+    long save_pool;                      /* pool index being streamed */
+    long save_next;                      /* next descriptor to send */
+    tmem_spinlock_t inv_lock;
+    struct tmem_inv *inv_head;
+    long nr_inv;
+};
+
+/* ---- per-CPU scratch: bounce page, compression output, LZO dictionary --- */
+
+struct tmem_scratch {
+    /* Buffers first: word-aligned because the allocation is. */
+    uint8_t page[TMEM_PAGE_SIZE];
+    uint8_t cbuf[TMEM_PAGE_SIZE];
+    struct tmem_lzo_wrk wrk;
+    tmem_spinlock_t lock;
+};
+
+/* ---- global state ---- */
+
+struct tmem_global_stats {
+    long total_ops, errored_ops;         /* Tt Te */
+    long evicted, evict_attempts;        /* Et Ea */
+    long relinq, relinq_attempts;        /* Rt Ra */
+    long eph_pages, eph_pages_max;       /* Ec Em */
+    long objs, objs_max;                 /* Oc Om */
+    long pgds_max;                       /* Pm (Pc is the slab count) */
+    long data_pages, data_pages_max;     /* Fc Fm */
+    long eph_data_pages;                 /* freeable now */
+};
+
+struct tmem_global {
+    tmem_rwlock_t lock;
+    struct tmem_client **clients;        /* TMEM_ENGINE_MAX_CLIENTS */
+    struct tmem_pool *shared[TMEM_ENGINE_MAX_SHARED_POOLS];
+
+    tmem_spinlock_t lru_lock;
+    struct tmem_lru *owners;             /* every registered LRU */
+
+    struct tmem_slab pgd_slab, obj_slab, zpage_slab;
+
+    unsigned int nr_scratch;
+    struct tmem_scratch **scratch;
+
+    struct tmem_global_stats st;
+    bool initialised;
+};
+
+extern struct tmem_global tmem_global;
+
+/* ---- shared between tmem_engine.c and tmem_ctl.c ---- */
+
+static inline void tmem_stat_max(long *max, long cur)
+{
+    if ( tmem_atomic_read(max) < cur )
+        tmem_atomic_set(max, cur);
+}
+
+/*
+ * Statistics only (LIST output): a plain load and store, no locked
+ * instruction.  Concurrent updates may occasionally be lost, as with the
+ * historic implementation's counters; nothing the engine decides depends
+ * on these.  Exact counters (pages, data pages, LRU sizes) use
+ * tmem_atomic_add or are updated under their lock.
+ */
+static inline void tmem_stat_inc(long *p)
+{
+    tmem_atomic_set(p, tmem_atomic_read(p) + 1);
+}
+
+static inline void tmem_stat_add(long *p, long v)
+{
+    tmem_atomic_set(p, tmem_atomic_read(p) + v);
+}
+
+static inline struct tmem_pgd *tmem_pgd_ptr(uint32_t h)
+{
+    return tmem_slab_ptr(&tmem_global.pgd_slab, h);
+}
+
+static inline struct tmem_obj *tmem_obj_ptr(uint32_t h)
+{
+    return tmem_slab_ptr(&tmem_global.obj_slab, h);
+}
+
+struct tmem_client *tmem_client_get(uint16_t cli_id);
+struct tmem_client *tmem_client_get_or_create(uint16_t cli_id);
+void tmem_client_free(struct tmem_client *c);
+int tmem_pool_create(struct tmem_client *c, int slot, uint32_t flags,
+                     const uint64_t uuid[2]);
+long tmem_pool_detach(struct tmem_client *c, int slot);
+
+/* Where a put's data comes from / a get's data goes. */
+struct tmem_xfer {
+    struct tmem_env_caller *caller;      /* guest frame if non-NULL */
+    uint64_t frame;
+    void *buf;                           /* else this buffer */
+};
+
+long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
+                   uint32_t index, const struct tmem_xfer *x);
+long tmem_pool_get(struct tmem_pool *pool, const uint64_t oid[3],
+                   uint32_t index, const struct tmem_xfer *x, bool exclusive);
+long tmem_pool_flush_page(struct tmem_pool *pool, const uint64_t oid[3],
+                          uint32_t index);
+long tmem_pool_flush_object(struct tmem_pool *pool, const uint64_t oid[3]);
+int tmem_pgd_read(const struct tmem_pgd *pgd, struct tmem_pool *pool,
+                  const struct tmem_xfer *x);
+long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
+                bool relinquish);
+int tmem_client_slot_of(const struct tmem_client *c,
+                        const struct tmem_pool *pool);
+
+/* Control plane (tmem_ctl.c). */
+long tmem_ctl_list(struct tmem_engine_ctl *ctl);
+
+#endif /* TMEM_PRIV_H */

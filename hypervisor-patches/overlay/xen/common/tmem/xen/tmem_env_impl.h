@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tmem_env_impl.h: the Xen environment of the tmem pool engine.
+ *
+ * Included (through tmem_env.h) by every engine source file; see the
+ * contract at the top of tmem_env.h.  The out-of-line part is tmem_env.c.
+ */
+#ifndef TMEM_ENV_IMPL_H
+#define TMEM_ENV_IMPL_H
+
+#include <xen/types.h>
+#include <xen/string.h>
+#include <xen/lib.h>
+#include <xen/nospec.h>
+#include <xen/spinlock.h>
+#include <xen/rwlock.h>
+#include <asm/atomic.h>
+#include <asm/system.h>
+
+#define TMEM_ASSERT(cond)       ASSERT(cond)
+#define TMEM_NOSPEC(idx, size)  array_index_nospec(idx, size)
+
+/*
+ * Guest-triggerable diagnostics: guest log level, so they obey guest_loglvl
+ * and its rate limit and a guest cannot flood the console.
+ */
+#define TMEM_LOG(fmt, ...) \
+    printk(XENLOG_G_INFO "tmem: " fmt "\n", ## __VA_ARGS__)
+
+typedef spinlock_t tmem_spinlock_t;
+#define tmem_spin_init(l)       spin_lock_init(l)
+#define tmem_spin_lock(l)       spin_lock(l)
+#define tmem_spin_unlock(l)     spin_unlock(l)
+#define tmem_spin_trylock(l)    spin_trylock(l)
+
+typedef rwlock_t tmem_rwlock_t;
+#define tmem_rwlock_init(l)     rwlock_init(l)
+#define tmem_read_lock(l)       read_lock(l)
+#define tmem_read_unlock(l)     read_unlock(l)
+#define tmem_write_lock(l)      write_lock(l)
+#define tmem_write_unlock(l)    write_unlock(l)
+
+static inline long tmem_atomic_read(long *p)
+{
+    return read_atomic(p);
+}
+
+static inline void tmem_atomic_set(long *p, long v)
+{
+    write_atomic(p, v);
+}
+
+static inline void tmem_atomic_add(long *p, long v)
+{
+    arch_fetch_and_add(p, v);
+}
+
+#endif /* TMEM_ENV_IMPL_H */
+
+/*
+ * Local variables:
+ * mode: C
+ * c-file-style: "BSD"
+ * c-basic-offset: 4
+ * tab-width: 4
+ * indent-tabs-mode: nil
+ * End:
+ */

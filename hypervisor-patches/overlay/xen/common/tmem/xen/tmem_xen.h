@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tmem_xen.h: shared between the Xen side of the tmem environment
+ * (tmem_env.c) and the hypercall / sysctl / allocator glue (tmem_xen.c).
+ */
+#ifndef TMEM_XEN_H
+#define TMEM_XEN_H
+
+#include <xen/percpu.h>
+#include <xen/sched.h>
+
+/* Who is calling the engine: the domain whose frames copies resolve in. */
+struct tmem_env_caller {
+    struct domain *d;
+};
+
+/*
+ * Non-zero while this CPU runs engine code.  An allocation made from there
+ * must not recurse into the engine to reclaim pages (its locks may be
+ * held), so tmem_reclaim_for_alloc() checks this.
+ */
+DECLARE_PER_CPU(unsigned int, tmem_in_engine);
+
+static inline void tmem_enter_engine(void)
+{
+    this_cpu(tmem_in_engine)++;
+}
+
+static inline void tmem_leave_engine(void)
+{
+    ASSERT(this_cpu(tmem_in_engine));
+    this_cpu(tmem_in_engine)--;
+}
+
+/* Pages the environment currently holds for the engine (all kinds). */
+extern long tmem_env_pages_ephemeral;
+extern long tmem_env_pages_persistent;
+
+#endif /* TMEM_XEN_H */
+
+/*
+ * Local variables:
+ * mode: C
+ * c-file-style: "BSD"
+ * c-basic-offset: 4
+ * tab-width: 4
+ * indent-tabs-mode: nil
+ * End:
+ */
