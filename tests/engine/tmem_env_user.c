@@ -1,0 +1,338 @@
+/*
+ * tmem_env_user.c: userspace implementation of the tmem engine seam.
+ *
+ * Data pages are carved from 2 MiB mmap regions and recycled through a
+ * LIFO free list, so that steady-state puts never enter malloc.  A heap
+ * limit simulates the hypervisor's free memory; per-domain maxima simulate
+ * the charging of persistent pages.
+ */
+#define _GNU_SOURCE
+#include "tmem_engine.h"
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <sched.h>
+
+#define ENV_PAGE 4096
+#define ENV_REGION_PAGES 512
+#define ENV_MAX_DOMS 0x10000
+
+int tmem_env_user_verbose;
+struct tmem_env_user_stats tmem_env_user_stats;
+
+static tmem_spinlock_t env_lock;
+static void **env_regions;
+static long env_nr_regions, env_max_regions;
+static long env_heap_limit;
+static long env_dom_max[ENV_MAX_DOMS];
+static long env_dom_charged[ENV_MAX_DOMS];
+static long env_dom_init;
+static long env_fail_zalloc;
+static unsigned int env_fail_one_in;
+static uint64_t env_fail_state;
+
+static void env_init_once(void)
+{
+    long i;
+
+    if ( __atomic_load_n(&env_dom_init, __ATOMIC_ACQUIRE) )
+        return;
+    tmem_spin_lock(&env_lock);
+    if ( !env_dom_init )
+    {
+        for ( i = 0; i < ENV_MAX_DOMS; i++ )
+            env_dom_max[i] = -1;
+        __atomic_store_n(&env_dom_init, 1, __ATOMIC_RELEASE);
+    }
+    tmem_spin_unlock(&env_lock);
+}
+
+void tmem_env_user_set_heap_limit(long pages)
+{
+    tmem_atomic_set(&env_heap_limit, pages);
+}
+
+void tmem_env_user_set_domain_max(uint16_t domid, long pages)
+{
+    env_init_once();
+    tmem_atomic_set(&env_dom_max[domid], pages);
+}
+
+long tmem_env_user_domain_charged(uint16_t domid)
+{
+    return tmem_atomic_read(&env_dom_charged[domid]);
+}
+
+void tmem_env_user_fail_zalloc(long n)
+{
+    tmem_atomic_set(&env_fail_zalloc, n);
+}
+
+void tmem_env_user_fail_zalloc_random(unsigned int one_in, uint64_t seed)
+{
+    tmem_spin_lock(&env_lock);
+    env_fail_one_in = one_in;
+    env_fail_state = seed | 1;
+    tmem_spin_unlock(&env_lock);
+}
+
+/*
+ * Free pages are kept in an array used as a stack, not linked through the
+ * pages themselves: popping a page must not touch its (cold) memory.
+ */
+static void **env_stack;
+static long env_stack_n, env_stack_max;
+
+/* Take one page from the free stack, refilling it from a new region. */
+static void *env_get_page(void)
+{
+    void *p;
+    char *r;
+    long i;
+
+    tmem_spin_lock(&env_lock);
+    if ( !env_stack_n )
+    {
+        if ( env_nr_regions == env_max_regions )
+        {
+            long n = env_max_regions ? env_max_regions * 2 : 64;
+            void **nr = realloc(env_regions, n * sizeof(*nr));
+
+            if ( !nr )
+            {
+                tmem_spin_unlock(&env_lock);
+                return NULL;
+            }
+            env_regions = nr;
+            env_max_regions = n;
+        }
+        if ( env_stack_max < env_nr_regions * ENV_REGION_PAGES +
+                             ENV_REGION_PAGES )
+        {
+            long n = (env_nr_regions + 1) * ENV_REGION_PAGES * 2;
+            void **ns = realloc(env_stack, n * sizeof(*ns));
+
+            if ( !ns )
+            {
+                tmem_spin_unlock(&env_lock);
+                return NULL;
+            }
+            env_stack = ns;
+            env_stack_max = n;
+        }
+        r = mmap(NULL, ENV_REGION_PAGES * ENV_PAGE, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if ( r == MAP_FAILED )
+        {
+            tmem_spin_unlock(&env_lock);
+            return NULL;
+        }
+        env_regions[env_nr_regions++] = r;
+        for ( i = ENV_REGION_PAGES - 1; i >= 0; i-- )
+            env_stack[env_stack_n++] = r + i * ENV_PAGE;
+    }
+    p = env_stack[--env_stack_n];
+    tmem_spin_unlock(&env_lock);
+    return p;
+}
+
+static void env_put_page(void *p)
+{
+    tmem_spin_lock(&env_lock);
+    /* Room is guaranteed: the stack holds every page of every region. */
+    env_stack[env_stack_n++] = p;
+    tmem_spin_unlock(&env_lock);
+}
+
+void tmem_env_user_release(void)
+{
+    long i;
+
+    tmem_spin_lock(&env_lock);
+    for ( i = 0; i < env_nr_regions; i++ )
+        munmap(env_regions[i], ENV_REGION_PAGES * ENV_PAGE);
+    free(env_regions);
+    free(env_stack);
+    env_regions = NULL;
+    env_stack = NULL;
+    env_nr_regions = env_max_regions = 0;
+    env_stack_n = env_stack_max = 0;
+    tmem_spin_unlock(&env_lock);
+}
+
+struct tmem_env_page *tmem_env_alloc_page(uint16_t domid, bool persistent,
+                                          int *reason)
+{
+    long limit = tmem_atomic_read(&env_heap_limit);
+    long in_use, peak;
+    void *p;
+
+    env_init_once();
+    /* The domain's max first: a refused charge must not look like a
+     * heap shortage (which would make the engine evict for nothing). */
+    if ( persistent )
+    {
+        long max = tmem_atomic_read(&env_dom_max[domid]);
+        long c = __atomic_add_fetch(&env_dom_charged[domid], 1,
+                                    __ATOMIC_RELAXED);
+
+        if ( max >= 0 && c > max )
+        {
+            tmem_atomic_add(&env_dom_charged[domid], -1);
+            *reason = TMEM_ENV_NOMEM_QUOTA;
+            return NULL;
+        }
+    }
+    in_use = __atomic_add_fetch(&tmem_env_user_stats.pages_in_use, 1,
+                                __ATOMIC_RELAXED);
+    if ( limit && in_use > limit )
+    {
+        tmem_atomic_add(&tmem_env_user_stats.pages_in_use, -1);
+        if ( persistent )
+            tmem_atomic_add(&env_dom_charged[domid], -1);
+        *reason = TMEM_ENV_NOMEM_HEAP;
+        return NULL;
+    }
+    p = env_get_page();
+    if ( !p )
+    {
+        if ( persistent )
+            tmem_atomic_add(&env_dom_charged[domid], -1);
+        tmem_atomic_add(&tmem_env_user_stats.pages_in_use, -1);
+        *reason = TMEM_ENV_NOMEM_HEAP;
+        return NULL;
+    }
+    peak = tmem_atomic_read(&tmem_env_user_stats.pages_peak);
+    if ( in_use > peak )
+        tmem_atomic_set(&tmem_env_user_stats.pages_peak, in_use);
+    return (struct tmem_env_page *)p;
+}
+
+void tmem_env_free_page(struct tmem_env_page *pg, uint16_t domid,
+                        bool persistent)
+{
+    if ( persistent )
+    {
+        long c = __atomic_sub_fetch(&env_dom_charged[domid], 1,
+                                    __ATOMIC_RELAXED);
+
+        TMEM_ASSERT(c >= 0);
+    }
+    tmem_atomic_add(&tmem_env_user_stats.pages_in_use, -1);
+    env_put_page(pg);
+}
+
+void *tmem_env_map_page(struct tmem_env_page *pg)
+{
+    return pg;
+}
+
+void tmem_env_unmap_page(void *va)
+{
+    (void)va;
+}
+
+static bool env_zalloc_should_fail(void)
+{
+    bool fail = false;
+
+    /* Countdown: the allocation that brings it from 1 to 0 fails. */
+    if ( tmem_atomic_read(&env_fail_zalloc) > 0 &&
+         __atomic_sub_fetch(&env_fail_zalloc, 1, __ATOMIC_RELAXED) == 0 )
+        return true;
+    if ( __atomic_load_n(&env_fail_one_in, __ATOMIC_RELAXED) )
+    {
+        tmem_spin_lock(&env_lock);
+        if ( env_fail_one_in )
+        {
+            /* xorshift64: reproducible from the test's seed. */
+            env_fail_state ^= env_fail_state << 13;
+            env_fail_state ^= env_fail_state >> 7;
+            env_fail_state ^= env_fail_state << 17;
+            fail = (env_fail_state % env_fail_one_in) == 0;
+        }
+        tmem_spin_unlock(&env_lock);
+    }
+    return fail;
+}
+
+void *tmem_env_zalloc(size_t size)
+{
+    void *p;
+    long b, peak;
+
+    if ( env_zalloc_should_fail() )
+        return NULL;
+    p = calloc(1, size);
+    if ( !p )
+        return NULL;
+    b = __atomic_add_fetch(&tmem_env_user_stats.meta_bytes, (long)size,
+                           __ATOMIC_RELAXED);
+    tmem_atomic_add(&tmem_env_user_stats.meta_allocs, 1);
+    peak = tmem_atomic_read(&tmem_env_user_stats.meta_peak);
+    if ( b > peak )
+        tmem_atomic_set(&tmem_env_user_stats.meta_peak, b);
+    return p;
+}
+
+void tmem_env_free(void *p, size_t size)
+{
+    if ( !p )
+        return;
+    tmem_atomic_add(&tmem_env_user_stats.meta_bytes, -(long)size);
+    tmem_atomic_add(&tmem_env_user_stats.meta_allocs, -1);
+    free(p);
+}
+
+static int env_check_frame(struct tmem_env_caller *c, uint64_t frame)
+{
+    if ( !c || !c->mem || frame >= c->nr_frames )
+        return -TMEM_EINVAL;
+    if ( c->bad && (c->bad[frame >> 3] & (1u << (frame & 7))) )
+        return -TMEM_EFAULT;
+    return 0;
+}
+
+int tmem_env_copy_from_frame(struct tmem_env_caller *caller, uint64_t frame,
+                             void *buf)
+{
+    int rc = env_check_frame(caller, frame);
+
+    if ( rc )
+        return rc;
+    memcpy(buf, caller->mem + frame * ENV_PAGE, ENV_PAGE);
+    return 0;
+}
+
+int tmem_env_copy_to_frame(struct tmem_env_caller *caller, uint64_t frame,
+                           const void *buf)
+{
+    int rc = env_check_frame(caller, frame);
+
+    if ( rc )
+        return rc;
+    memcpy(caller->mem + frame * ENV_PAGE, buf, ENV_PAGE);
+    return 0;
+}
+
+uint64_t tmem_env_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+unsigned int tmem_env_nr_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_CONF);
+
+    return n > 0 ? (unsigned int)n : 1;
+}
+
+unsigned int tmem_env_cpu_hint(void)
+{
+    int c = sched_getcpu();
+
+    return c >= 0 ? (unsigned int)c : 0;
+}
