@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the Xen tmem driver: the hypercall ABI layout, the
+ * historic oid/index mapping, pool flags and UUIDs, and the frontswap and
+ * cleancache operations against a fake hypercall (which records every
+ * struct tmem_op and answers what the test asks for).
+ *
+ * Included at the end of drivers/xen/tmem.c.  The tests that replace the
+ * hypercall are skipped when the driver is in use (tmem=1 on a hypervisor
+ * with tmem).
+ */
+
+#include <kunit/test.h>
+
+#define TT_LOG_MAX	32
+
+static struct {
+	struct tmem_op ops[TT_LOG_MAX];
+	unsigned int nr;
+	int rc;
+} tt;
+
+static int tt_hypercall(struct tmem_op *op)
+{
+	if (tt.nr < TT_LOG_MAX)
+		tt.ops[tt.nr] = *op;
+	tt.nr++;
+	return tt.rc;
+}
+
+static const struct tmem_op *tt_last(void)
+{
+	return tt.nr ? &tt.ops[min_t(unsigned int, tt.nr, TT_LOG_MAX) - 1] : NULL;
+}
+
+static long tt_calls(u32 cmd)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tmem_cmds); i++)
+		if (tmem_cmds[i].cmd == cmd)
+			return atomic_long_read(&tmem_calls[i]);
+	return -1;
+}
+
+static long tt_errors(int code)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tmem_errs) - 1; i++)
+		if (tmem_errs[i].code == code)
+			break;
+	return atomic_long_read(&tmem_errors[i]);
+}
+
+/* the frame number the driver put in the 64-bit gmfn field */
+static u64 tt_gmfn(const struct tmem_op *op)
+{
+	u64 frame;
+
+	BUILD_BUG_ON(sizeof(op->u.gen.gmfn) != sizeof(frame));
+	memcpy(&frame, &op->u.gen.gmfn, sizeof(frame));
+	return frame;
+}
+
+static int tt_init(struct kunit *test)
+{
+	if (tmem_active)
+		kunit_skip(test, "the tmem driver is in use");
+	memset(&tt, 0, sizeof(tt));
+	tmem_hypercall = tt_hypercall;
+	return 0;
+}
+
+static void tt_exit(struct kunit *test)
+{
+	if (tmem_active)
+		return;
+	tmem_hypercall = tmem_hypercall_xen;
+	WRITE_ONCE(tmem_frontswap_pool, -1);
+	memset(tmem_pools, 0, sizeof(tmem_pools));
+}
+
+/* struct tmem_op is 56 bytes with the fields at the historic offsets */
+static void tmem_test_abi_layout(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sizeof(struct tmem_op), 56UL);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tmem_op, cmd), 0UL);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tmem_op, pool_id), 4UL);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tmem_op, u.new.uuid), 8UL);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tmem_op, u.new.flags), 24UL);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tmem_op, u.gen.oid), 8UL);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tmem_op, u.gen.index), 32UL);
+	KUNIT_EXPECT_EQ(test, offsetof(struct tmem_op, u.gen.gmfn), 48UL);
+	KUNIT_EXPECT_EQ(test, __HYPERVISOR_tmem_op, 38);
+}
+
+/* swap slot -> (oid, index): 16 slots per object, type in the oid */
+static void tmem_test_frontswap_oid(struct kunit *test)
+{
+	static const struct {
+		unsigned int type;
+		unsigned long offset;
+		u64 oid0;
+		u64 index;
+	} cases[] = {
+		{ 0, 0, 0x0, 0 },
+		{ 0, 15, 0xf, 0 },
+		{ 0, 16, 0x0, 1 },
+		{ 1, 0x12345, 0x15, 0x1234 },
+		{ 3, 0xf, 0x3f, 0 },
+		{ 27, 0xfffffffffUL, 0x1bf, 0xffffffff },
+		{ 5, 0x1000000000UL, 0x50, 0x100000000ULL },
+	};
+	struct tmem_oid oid;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		u64 index = tmem_frontswap_oid(cases[i].type, cases[i].offset,
+					       &oid);
+
+		KUNIT_EXPECT_EQ_MSG(test, oid.oid[0], cases[i].oid0, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, oid.oid[1], 0ULL, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, oid.oid[2], 0ULL, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, index, cases[i].index, "case %u", i);
+	}
+}
+
+static void tmem_test_pool_flags(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, tmem_pool_flags(true, false, 12), 0x01000001U);
+	KUNIT_EXPECT_EQ(test, tmem_pool_flags(false, false, 12), 0x01000000U);
+	KUNIT_EXPECT_EQ(test, tmem_pool_flags(false, true, 12), 0x01000002U);
+	KUNIT_EXPECT_EQ(test, tmem_pool_flags(false, false, 16), 0x01000040U);
+}
+
+static void tmem_test_uuid(struct kunit *test)
+{
+	uuid_t uuid;
+	u64 lo, hi;
+
+	KUNIT_ASSERT_EQ(test, uuid_parse("01234567-89ab-cdef-0011-223344556677",
+					 &uuid), 0);
+	tmem_uuid_halves(&uuid, &lo, &hi);
+	KUNIT_EXPECT_EQ(test, hi, 0x0123456789abcdefULL);
+	KUNIT_EXPECT_EQ(test, lo, 0x0011223344556677ULL);
+}
+
+static void tmem_test_absent(struct kunit *test)
+{
+	KUNIT_EXPECT_NULL(test, tmem_absent_reason(0));
+	KUNIT_EXPECT_NULL(test, tmem_absent_reason(15));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(tmem_absent_reason(-TMEM_ENOHYPERCALL),
+					   "ENOSYS"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(tmem_absent_reason(-ENODEV),
+					   "disabled"));
+	KUNIT_EXPECT_NOT_NULL(test, tmem_absent_reason(-EPERM));
+	KUNIT_EXPECT_NOT_NULL(test, tmem_absent_reason(-ENOMEM));
+}
+
+/* frontswap: pool at first init, PUT/GET/FLUSH with the mapped oid */
+static void tmem_test_frontswap_ops(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	long puts = tt_calls(TMEM_PUT_PAGE);
+	long enomem = tt_errors(-ENOMEM);
+	long eempty = tt_errors(-TMEM_EEMPTY);
+	const struct tmem_op *op;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+
+	tt.rc = 3;
+	tmem_frontswap_init(0);
+	KUNIT_ASSERT_EQ(test, tt.nr, 1U);
+	op = tt_last();
+	KUNIT_EXPECT_EQ(test, op->cmd, (u32)TMEM_NEW_POOL);
+	KUNIT_EXPECT_EQ(test, op->u.new.flags, 0x01000001U);
+	KUNIT_EXPECT_EQ(test, op->u.new.uuid[0], TMEM_POOL_PRIVATE_UUID);
+	KUNIT_EXPECT_EQ(test, tmem_frontswap_pool, 3);
+	KUNIT_EXPECT_EQ(test, tmem_pools[3].kind, TMEM_POOL_FRONTSWAP);
+	/* the second swapon reuses the pool */
+	tmem_frontswap_init(1);
+	KUNIT_EXPECT_EQ(test, tt.nr, 1U);
+
+	tt.rc = 1;
+	KUNIT_EXPECT_EQ(test, tmem_frontswap_store(2, 0x123, page), 0);
+	op = tt_last();
+	KUNIT_EXPECT_EQ(test, op->cmd, (u32)TMEM_PUT_PAGE);
+	KUNIT_EXPECT_EQ(test, op->pool_id, 3);
+	KUNIT_EXPECT_EQ(test, op->u.gen.oid[0], 0x23ULL);
+	KUNIT_EXPECT_EQ(test, op->u.gen.oid[1], 0ULL);
+	KUNIT_EXPECT_EQ(test, op->u.gen.index, 0x12U);
+	KUNIT_EXPECT_EQ(test, tt_gmfn(op), (u64)xen_page_to_gfn(page));
+	KUNIT_EXPECT_EQ(test, tt_calls(TMEM_PUT_PAGE), puts + 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&tmem_pools[3].puts), 1L);
+
+	/* a refused put is an error for frontswap: the page goes to disk */
+	tt.rc = -ENOMEM;
+	KUNIT_EXPECT_EQ(test, tmem_frontswap_store(2, 0x123, page), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, tt_errors(-ENOMEM), enomem + 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&tmem_pools[3].failed_puts), 1L);
+	tt.rc = 0;
+	KUNIT_EXPECT_LT(test, tmem_frontswap_store(2, 0x124, page), 0);
+
+	tt.rc = 1;
+	KUNIT_EXPECT_EQ(test, tmem_frontswap_load(2, 0x123, page), 0);
+	KUNIT_EXPECT_EQ(test, tt_last()->cmd, (u32)TMEM_GET_PAGE);
+	tt.rc = 0;
+	KUNIT_EXPECT_LT(test, tmem_frontswap_load(2, 0x123, page), 0);
+	tt.rc = -TMEM_EEMPTY;
+	KUNIT_EXPECT_LT(test, tmem_frontswap_load(2, 0x123, page), 0);
+	KUNIT_EXPECT_EQ(test, tt_errors(-TMEM_EEMPTY), eempty + 1);
+
+	tt.rc = 0;
+	tmem_frontswap_invalidate_page(2, 0x123);
+	op = tt_last();
+	KUNIT_EXPECT_EQ(test, op->cmd, (u32)TMEM_FLUSH_PAGE);
+	KUNIT_EXPECT_EQ(test, op->u.gen.oid[0], 0x23ULL);
+	KUNIT_EXPECT_EQ(test, op->u.gen.index, 0x12U);
+
+	/* swapoff: the 16 objects of the type */
+	tt.nr = 0;
+	tmem_frontswap_invalidate_area(4);
+	KUNIT_ASSERT_EQ(test, tt.nr, 16U);
+	for (i = 0; i < 16; i++) {
+		KUNIT_EXPECT_EQ(test, tt.ops[i].cmd, (u32)TMEM_FLUSH_OBJECT);
+		KUNIT_EXPECT_EQ(test, tt.ops[i].pool_id, 3);
+		KUNIT_EXPECT_EQ(test, tt.ops[i].u.gen.oid[0], 0x40ULL + i);
+	}
+
+	/* a slot beyond what a 32-bit index can name is refused up front */
+	tt.nr = 0;
+	KUNIT_EXPECT_LT(test, tmem_frontswap_store(0, 0x1000000000UL, page), 0);
+	KUNIT_EXPECT_EQ(test, tt.nr, 0U);
+
+	__free_page(page);
+}
+
+/* no pool (tmem refused it): stores fail without a hypercall */
+static void tmem_test_frontswap_no_pool(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	tt.rc = -TMEM_ENOHYPERCALL;
+	tmem_frontswap_init(0);
+	KUNIT_EXPECT_EQ(test, tmem_frontswap_pool, -1);
+	tt.nr = 0;
+	KUNIT_EXPECT_LT(test, tmem_frontswap_store(0, 1, page), 0);
+	KUNIT_EXPECT_LT(test, tmem_frontswap_load(0, 1, page), 0);
+	tmem_frontswap_invalidate_page(0, 1);
+	tmem_frontswap_invalidate_area(0);
+	KUNIT_EXPECT_EQ(test, tt.nr, 0U);
+	__free_page(page);
+}
+
+/* cleancache: pools, file key as oid, index limit, destroy */
+static void tmem_test_cleancache_ops(struct kunit *test)
+{
+	struct cleancache_filekey key = { .k = { 77, 5, 0 } };
+	struct page *page = alloc_page(GFP_KERNEL);
+	const struct tmem_op *op;
+	uuid_t uuid;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+
+	tt.rc = 7;
+	KUNIT_EXPECT_EQ(test, tmem_cc_init_fs(PAGE_SIZE), 7);
+	op = tt_last();
+	KUNIT_EXPECT_EQ(test, op->cmd, (u32)TMEM_NEW_POOL);
+	KUNIT_EXPECT_EQ(test, op->u.new.flags, 0x01000000U);
+	KUNIT_EXPECT_EQ(test, tmem_pools[7].kind, TMEM_POOL_PRIVATE);
+	KUNIT_EXPECT_EQ(test, tmem_cc_init_fs(PAGE_SIZE * 2), -EINVAL);
+
+	tt.rc = 8;
+	KUNIT_ASSERT_EQ(test, uuid_parse("01234567-89ab-cdef-0011-223344556677",
+					 &uuid), 0);
+	KUNIT_EXPECT_EQ(test, tmem_cc_init_shared_fs(&uuid, PAGE_SIZE), 8);
+	op = tt_last();
+	KUNIT_EXPECT_EQ(test, op->u.new.flags, 0x01000002U);
+	KUNIT_EXPECT_EQ(test, op->u.new.uuid[0], 0x0011223344556677ULL);
+	KUNIT_EXPECT_EQ(test, op->u.new.uuid[1], 0x0123456789abcdefULL);
+	KUNIT_EXPECT_EQ(test, tmem_pools[8].kind, TMEM_POOL_SHARED_EPH);
+
+	tt.rc = 1;
+	KUNIT_EXPECT_EQ(test, tmem_cc_put_page(7, &key, 9, page), 0);
+	op = tt_last();
+	KUNIT_EXPECT_EQ(test, op->cmd, (u32)TMEM_PUT_PAGE);
+	KUNIT_EXPECT_EQ(test, op->pool_id, 7);
+	KUNIT_EXPECT_EQ(test, op->u.gen.oid[0], 77ULL);
+	KUNIT_EXPECT_EQ(test, op->u.gen.oid[1], 5ULL);
+	KUNIT_EXPECT_EQ(test, op->u.gen.index, 9U);
+	KUNIT_EXPECT_EQ(test, tmem_cc_get_page(7, &key, 9, page), 0);
+	KUNIT_EXPECT_EQ(test, tt_last()->cmd, (u32)TMEM_GET_PAGE);
+
+	/* a miss or an error means "read it from disk" */
+	tt.rc = 0;
+	KUNIT_EXPECT_LT(test, tmem_cc_get_page(7, &key, 9, page), 0);
+	tt.rc = -EFAULT;
+	KUNIT_EXPECT_LT(test, tmem_cc_get_page(7, &key, 9, page), 0);
+	KUNIT_EXPECT_LT(test, tmem_cc_put_page(7, &key, 9, page), 0);
+
+	/* indexes that do not fit 32 bits are never sent */
+	tt.nr = 0;
+	KUNIT_EXPECT_LT(test, tmem_cc_put_page(7, &key, 0x100000000UL, page), 0);
+	KUNIT_EXPECT_LT(test, tmem_cc_get_page(7, &key, 0x100000000UL, page), 0);
+	tmem_cc_invalidate_page(7, &key, 0x100000000UL);
+	KUNIT_EXPECT_EQ(test, tt.nr, 0U);
+
+	tt.rc = 1;
+	tmem_cc_invalidate_page(7, &key, 9);
+	KUNIT_EXPECT_EQ(test, tt_last()->cmd, (u32)TMEM_FLUSH_PAGE);
+	tmem_cc_invalidate_inode(7, &key);
+	op = tt_last();
+	KUNIT_EXPECT_EQ(test, op->cmd, (u32)TMEM_FLUSH_OBJECT);
+	KUNIT_EXPECT_EQ(test, op->u.gen.oid[0], 77ULL);
+	KUNIT_EXPECT_EQ(test, op->u.gen.oid[1], 5ULL);
+	tmem_cc_invalidate_fs(7);
+	op = tt_last();
+	KUNIT_EXPECT_EQ(test, op->cmd, (u32)TMEM_DESTROY_POOL);
+	KUNIT_EXPECT_EQ(test, op->pool_id, 7);
+	KUNIT_EXPECT_EQ(test, tmem_pools[7].kind, TMEM_POOL_UNUSED);
+
+	/* a pool id the driver cannot track is given back */
+	tt.rc = TMEM_MAX_POOLS;
+	KUNIT_EXPECT_LT(test, tmem_cc_init_fs(PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, tt_last()->cmd, (u32)TMEM_DESTROY_POOL);
+
+	__free_page(page);
+}
+
+static struct kunit_case tmem_abi_cases[] = {
+	KUNIT_CASE(tmem_test_abi_layout),
+	KUNIT_CASE(tmem_test_frontswap_oid),
+	KUNIT_CASE(tmem_test_pool_flags),
+	KUNIT_CASE(tmem_test_uuid),
+	KUNIT_CASE(tmem_test_absent),
+	{}
+};
+
+static struct kunit_suite tmem_abi_suite = {
+	.name = "xen_tmem_abi",
+	.test_cases = tmem_abi_cases,
+};
+
+static struct kunit_case tmem_ops_cases[] = {
+	KUNIT_CASE(tmem_test_frontswap_ops),
+	KUNIT_CASE(tmem_test_frontswap_no_pool),
+	KUNIT_CASE(tmem_test_cleancache_ops),
+	{}
+};
+
+static struct kunit_suite tmem_ops_suite = {
+	.name = "xen_tmem_ops",
+	.init = tt_init,
+	.exit = tt_exit,
+	.test_cases = tmem_ops_cases,
+};
+
+kunit_test_suites(&tmem_abi_suite, &tmem_ops_suite);
