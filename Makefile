@@ -29,7 +29,7 @@ XEN_TREE := $(BUILD)/xen
 OUT := $(BUILD)/out
 TOOLS_DIST := $(BUILD)/dist/tools
 
-.PHONY: all help deps sources xen tools images lab e2e bench-e2e demo check check-lab-tools test clean distclean
+.PHONY: all help deps sources xen tools images lab e2e bench-e2e demo guest-test-modules check check-lab-tools test clean distclean
 
 all: xen tools guest images
 
@@ -113,9 +113,16 @@ $(DOM0_VMLINUX): $(DOM0_PKG)/.unpacked $(LINUX_PRISTINE)/.unpacked
 	@$(STAGE) "extract dom0 vmlinux" bash -c '$(LINUX_PRISTINE)/scripts/extract-vmlinux \
 		$(DOM0_PKG)/boot/vmlinuz-* > $@.tmp && mv $@.tmp $@'
 
-$(GUEST_DIR)/initramfs.cpio: $(GUEST_INITRD_INPUTS)
+# Test modules the lab guests load: the ABI conformance suite over real
+# hypercalls (tests/abi-guest) and the guest helpers' modules (Kbuild).
+guest-test-modules: guest
+	@$(STAGE) "guest test modules" bash -c '$(MAKE) --no-print-directory -s guest-modules && \
+		$(MAKE) --no-print-directory -s -C $(TOP)/tests/abi-guest BUILD=$(BUILD)'
+
+$(GUEST_DIR)/initramfs.cpio: $(GUEST_INITRD_INPUTS) guest-test-modules
 	@mkdir -p $(GUEST_DIR)
-	@$(STAGE) "guest initramfs" $(TOP)/tools/images/mk-guest-initramfs.sh $(TOP) $@
+	@$(STAGE) "guest initramfs" $(TOP)/tools/images/mk-guest-initramfs.sh $(TOP) $@ \
+		$(BUILD)/guest-modules $(BUILD)/abi-guest
 
 # ext4 disk with a verifiable 256 MiB file set: twice a 128 MiB guest's RAM.
 $(IMAGES)/data-fileset.img: $(TOP)/tests/e2e/workloads/filestress.c $(TOP)/tools/images/mk-data-disk.sh

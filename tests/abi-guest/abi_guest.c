@@ -95,6 +95,21 @@ int abi_fresh_client(struct abi_ctx *ctx)
 	return fresh;
 }
 
+/*
+ * A guest has no control plane: freezing a client and limiting tmem's memory
+ * are the toolstack's, so those cases run in the userspace runner and in the
+ * lab's dom0 scenarios instead.
+ */
+int abi_ctl_freeze(struct abi_ctx *ctx, int freeze)
+{
+	return -EOPNOTSUPP;
+}
+
+int abi_ctl_memory_limit(struct abi_ctx *ctx, unsigned long pages)
+{
+	return -EOPNOTSUPP;
+}
+
 void abi_report(struct abi_ctx *ctx, int ok, const char *name, long got,
 		long expected)
 {

@@ -2,11 +2,12 @@
 # Build the lab guests' initramfs: static busybox, the project's static test
 # workloads and the guest-side scenario scripts.
 #
-# usage: mk-guest-initramfs.sh TOP OUT_CPIO
+# usage: mk-guest-initramfs.sh TOP OUT_CPIO [MODULE_DIR...]
 set -euo pipefail
 
 top=$(realpath "$1")
 out=$(realpath -m "$2")
+shift 2
 root="$out.root"
 
 rm -rf "$root"
@@ -19,6 +20,12 @@ for src in "$top"/tests/e2e/workloads/*.c; do
 	gcc -static -O2 -Wall -Wextra -Werror -o "$root/lab/bin/$(basename "$src" .c)" "$src"
 done
 cp "$top"/tests/e2e/guest/*.sh "$root/lab/run/"
+mkdir -p "$root/lab/modules"
+for d in "$@"; do
+	for ko in "$d"/*.ko; do
+		[ -f "$ko" ] && cp "$ko" "$root/lab/modules/"
+	done
+done
 cp "$top/tools/lab/guest-init.sh" "$root/init"
 chmod 755 "$root/init"
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) > "$out"
