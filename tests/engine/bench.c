@@ -104,6 +104,19 @@ static struct result run_engine(unsigned long n, int compress)
     return r;
 }
 
+#define REPS 3
+#define LZO_PASSES 7
+
+static void best_of(struct result *best, const struct result *r)
+{
+    if ( r->put_ns < best->put_ns )
+        best->put_ns = r->put_ns;
+    if ( r->get_ns < best->get_ns )
+        best->get_ns = r->get_ns;
+    if ( r->flush_ns < best->flush_ns )
+        best->flush_ns = r->flush_ns;
+}
+
 /* memcpy into and out of n pages from the same allocator, same sources. */
 static double run_memcpy(unsigned long n)
 {
@@ -169,9 +182,9 @@ int main(int argc, char **argv)
         return 0;
     }
 
-    /* LZO: ours vs liblzo2, same pages, best of 3 passes. */
+    /* LZO: ours vs liblzo2, same pages, best of LZO_PASSES passes. */
     ours_c = ours_d = lib_c = lib_d = 1e9;
-    for ( rep = 0; rep < 3; rep++ )
+    for ( rep = 0; rep < LZO_PASSES; rep++ )
     {
         double a;
 
@@ -235,9 +248,24 @@ int main(int argc, char **argv)
 
     for ( s = 0; s < 3; s++ )
     {
-        mc[s] = run_memcpy(scales[s]);
-        un[s] = run_engine(scales[s], 0);
-        co[s] = run_engine(scales[s], 1);
+        /* Best of REPS: the machine is shared, noise only ever adds. */
+        for ( rep = 0; rep < REPS; rep++ )
+        {
+            double m = run_memcpy(scales[s]);
+            struct result a = run_engine(scales[s], 0);
+            struct result b = run_engine(scales[s], 1);
+
+            if ( rep == 0 )
+            {
+                mc[s] = m;
+                un[s] = a;
+                co[s] = b;
+                continue;
+            }
+            mc[s] = m < mc[s] ? m : mc[s];
+            best_of(&un[s], &a);
+            best_of(&co[s], &b);
+        }
         printf("\n%lu pages stored (%lu MiB of page data uncompressed)\n",
                scales[s], scales[s] / 256);
         printf("  memcpy 4 KiB page (same buffers): %7.0f ns\n", mc[s]);
@@ -261,8 +289,10 @@ int main(int argc, char **argv)
             r1 = r;
     }
     r4 = (un[2].put_ns + un[2].get_ns) / (un[0].put_ns + un[0].get_ns);
-    printf("\nR1 is the lowest of the three scales; B counts every byte the "
-           "engine allocated (incl. fixed tables) at 1M uncompressed pages.\n");
+    printf("\nEvery time is the best of %d runs (%d for LZO). R1 is the lowest "
+           "of the three scales; B counts every byte the engine allocated "
+           "(incl. fixed tables) at 1M uncompressed pages.\n", REPS,
+           LZO_PASSES);
     (void)t0;
     printf("engine-bench: putget_vs_memcpy=%.2f lzo_vs_liblzo2=%.2f "
            "ratio_vs_liblzo2=%.3f meta_bytes_per_page=%.1f "

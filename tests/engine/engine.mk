@@ -62,8 +62,7 @@ define ENGINE_STAGE
 	exit $$rc
 endef
 
-.PHONY: check-engine check-asan check-tsan fuzz bench engine-build \
-	engine-fuzz-smoke
+.PHONY: check-engine check-asan check-tsan fuzz bench engine-build
 
 # ---- builds ----
 

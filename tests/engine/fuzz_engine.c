@@ -280,8 +280,10 @@ static void fz_control_op(struct fz_in *in, int c)
                                                          : (void *)page;
         ctl.buf_len = (ctl.cmd == TMEM_ENGINE_CTL_GET_POOLS) ? sizeof(pi)
                                                              : 4096;
+        /* Any length up to the real size of the buffer (the glue's
+         * contract: buf_len never exceeds what buf points to). */
         if ( fz_u8(in) & 1 )
-            ctl.buf_len = fz_u8(in);
+            ctl.buf_len = fz_u8(in) % (ctl.buf_len + 1);
         break;
     }
     }

@@ -727,6 +727,22 @@ static void test_save_restore(void)
     ctl.buf_len = n * sizeof(pools[0]);
     CHECK_EQ(tmem_engine_control(&ctl), 3);
     CHECK_EQ(tmem_engine_control(&ctl), -TMEM_EINVAL);   /* slots taken */
+    {
+        struct tmem_engine_pool_info bad = pools[0];
+
+        bad.pool_id = 9;
+        bad.flags &= ~(0xffu << 24);                      /* version 0 */
+        ctl.buf = &bad;
+        ctl.buf_len = sizeof(bad);
+        CHECK_EQ(tmem_engine_control(&ctl), -TMEM_EINVAL);
+        bad.flags = PERS | (1u << 4);                     /* 8 KiB pages */
+        CHECK_EQ(tmem_engine_control(&ctl), -TMEM_EINVAL);
+        bad.flags = PERS;
+        bad.pool_id = 16;
+        CHECK_EQ(tmem_engine_control(&ctl), -TMEM_EINVAL);
+        ctl.buf_len = sizeof(bad) - 1;                    /* ragged */
+        CHECK_EQ(tmem_engine_control(&ctl), -TMEM_EINVAL);
+    }
 
     for ( ;; )
     {

@@ -422,11 +422,7 @@ static long tmem_ctl_write_op(struct tmem_engine_ctl *ctl)
             uint32_t f = pi[i].flags;
 
             if ( pi[i].pool_id >= TMEM_ENGINE_MAX_POOLS_PER_CLIENT ||
-                 c->pools[pi[i].pool_id] ||
-                 (f & (TMEM_ENGINE_POOL_RESERVED_BITS |
-                       TMEM_ENGINE_POOL_PRECOMPRESSED)) ||
-                 ((f & TMEM_ENGINE_POOL_PERSIST) &&
-                  (f & TMEM_ENGINE_POOL_SHARED)) )
+                 c->pools[pi[i].pool_id] || tmem_pool_flags_check(f) )
             {
                 rc = -TMEM_EINVAL;
                 break;

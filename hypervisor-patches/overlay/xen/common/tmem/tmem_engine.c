@@ -919,7 +919,7 @@ static unsigned int tmem_pgd_release(struct tmem_pool *pool, uint32_t h)
 }
 
 /* Remove (oid, index); returns its descriptor handle (still allocated, off
- * all lists) or 0.  Caller holds pool->lock for reading. */
+ * all lists) or 0. */
 static uint32_t tmem_pool_unlink_index(struct tmem_pool *pool,
                                        const uint64_t oid[3], uint32_t index)
 {
@@ -1026,29 +1026,28 @@ static void tmem_obj_dispose(struct tmem_pool *pool, uint32_t oh,
 
 static inline bool tmem_pool_wants_growth(struct tmem_pool *pool)
 {
-    /* Caller holds pool->lock (read), so nbuckets is stable. */
+    /* Caller holds an object lock, so nbuckets is stable. */
     return pool->nbuckets < TMEM_POOL_MAX_BUCKETS &&
            tmem_atomic_read(&pool->st.objs) >
            TMEM_POOL_GROW_LOAD * (long)pool->nbuckets;
 }
 
-/* Called without pool->lock, by a put that saw the hash too loaded. */
+/* Called without object locks, by a put that saw the hash too loaded. */
 static void tmem_pool_grow(struct tmem_pool *pool)
 {
     uint32_t old_n, new_n, b, *nb, *ob, oh;
     size_t ob_bytes;
     unsigned int i;
 
-    tmem_read_lock(&pool->lock);
+    tmem_spin_lock(&pool->obj_locks[0]);
     old_n = pool->nbuckets;
-    tmem_read_unlock(&pool->lock);
+    tmem_spin_unlock(&pool->obj_locks[0]);
     new_n = old_n * 4;
     nb = tmem_env_zalloc(new_n * sizeof(*nb));
     if ( !nb )
         return;                  /* longer chains, still correct */
 
-    /* Every object lock too: eviction touches chains without pool->lock. */
-    tmem_write_lock(&pool->lock);
+    /* Every object lock: nobody can be in a chain while we rehash. */
     for ( i = 0; i < TMEM_POOL_LOCKS; i++ )
         tmem_spin_lock(&pool->obj_locks[i]);
     if ( pool->nbuckets != old_n )
@@ -1075,7 +1074,6 @@ static void tmem_pool_grow(struct tmem_pool *pool)
     }
     for ( i = TMEM_POOL_LOCKS; i-- > 0; )
         tmem_spin_unlock(&pool->obj_locks[i]);
-    tmem_write_unlock(&pool->lock);
     tmem_env_free(ob, ob_bytes);
 }
 
@@ -1255,7 +1253,6 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     p->index = index;
     tmem_stat_max(&G.st.pgds_max, tmem_atomic_read(&G.pgd_slab.in_use));
 
-    tmem_read_lock(&pool->lock);
     hash = tmem_oid_hash(pool, oid);
     lk = tmem_obj_lock(pool, hash);
     tmem_spin_lock(lk);
@@ -1271,7 +1268,6 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
             tmem_obj_free(pool, oh, obj);
         }
         tmem_spin_unlock(lk);
-        tmem_read_unlock(&pool->lock);
         tmem_slab_free(&G.pgd_slab, ph);
         rc = -TMEM_ENOMEM;
         goto fail_data;
@@ -1306,7 +1302,6 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     }
     grow = !old && tmem_pool_wants_growth(pool);
     tmem_spin_unlock(lk);
-    tmem_read_unlock(&pool->lock);
 
     if ( old )
     {
@@ -1326,9 +1321,7 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     if ( rc == -TMEM_ENOMEM )
         tmem_stat_inc(&pool->st.nomem_puts);
     /* The guest must never get the older copy back after a failed put. */
-    tmem_read_lock(&pool->lock);
     old = tmem_pool_unlink_index(pool, oid, index);
-    tmem_read_unlock(&pool->lock);
     if ( old )
     {
         tmem_record_inv(pool, oid, index);
@@ -1350,7 +1343,6 @@ long tmem_pool_get(struct tmem_pool *pool, const uint64_t oid[3],
     if ( !tmem_atomic_read(&pool->st.pages) )
         return -TMEM_EEMPTY;
 
-    tmem_read_lock(&pool->lock);
     hash = tmem_oid_hash(pool, oid);
     lk = tmem_obj_lock(pool, hash);
     tmem_spin_lock(lk);
@@ -1397,7 +1389,6 @@ long tmem_pool_get(struct tmem_pool *pool, const uint64_t oid[3],
     }
  out:
     tmem_spin_unlock(lk);
-    tmem_read_unlock(&pool->lock);
     if ( h )
         tmem_pgd_release(pool, h);
     if ( rc == 1 )
@@ -1411,9 +1402,7 @@ long tmem_pool_flush_page(struct tmem_pool *pool, const uint64_t oid[3],
     uint32_t h;
 
     tmem_stat_inc(&pool->st.flushes);
-    tmem_read_lock(&pool->lock);
     h = tmem_pool_unlink_index(pool, oid, index);
-    tmem_read_unlock(&pool->lock);
     if ( h )
     {
         tmem_record_inv(pool, oid, index);
@@ -1430,7 +1419,6 @@ long tmem_pool_flush_object(struct tmem_pool *pool, const uint64_t oid[3])
     tmem_spinlock_t *lk;
 
     tmem_stat_inc(&pool->st.obj_flushes);
-    tmem_read_lock(&pool->lock);
     hash = tmem_oid_hash(pool, oid);
     lk = tmem_obj_lock(pool, hash);
     tmem_spin_lock(lk);
@@ -1443,7 +1431,6 @@ long tmem_pool_flush_object(struct tmem_pool *pool, const uint64_t oid[3])
         tmem_radix_walk(obj->root, obj->height, tmem_leaf_unlist, &a, false);
     }
     tmem_spin_unlock(lk);
-    tmem_read_unlock(&pool->lock);
     if ( !obj )
         return 0;
     tmem_obj_dispose(pool, oh, true);
@@ -1634,7 +1621,6 @@ static struct tmem_pool *tmem_pool_alloc(struct tmem_client *c,
     /* Per-pool key: a guest cannot aim many objects at one chain blindly. */
     pool->hash_key = (uint32_t)(tmem_env_now_ns() * 0x9e3779b1u) ^
                      ((uint32_t)c->id << 16);
-    tmem_rwlock_init(&pool->lock);
     for ( i = 0; i < TMEM_POOL_LOCKS; i++ )
         tmem_spin_init(&pool->obj_locks[i]);
     tmem_spin_init(&pool->plist_lock);
@@ -1655,7 +1641,7 @@ static void tmem_pool_free(struct tmem_pool *pool)
     uint32_t b, oh, chain;
     struct tmem_obj *obj;
 
-    tmem_write_lock(&pool->lock);
+    /* No grow can run: puts to this pool ended when it was detached. */
     for ( b = 0; b < pool->nbuckets; b++ )
     {
         tmem_spinlock_t *lk = &pool->obj_locks[b % TMEM_POOL_LOCKS];
@@ -1679,7 +1665,6 @@ static void tmem_pool_free(struct tmem_pool *pool)
             tmem_obj_dispose(pool, oh, false);
         }
     }
-    tmem_write_unlock(&pool->lock);
     TMEM_ASSERT(!tmem_atomic_read(&pool->zs.nr_zpages));
     TMEM_ASSERT(!pool->plist_head);
     if ( pool->shared )
@@ -1857,13 +1842,9 @@ void tmem_engine_client_destroy(uint16_t client_id)
  * Guest operations
  */
 
-static long tmem_op_new_pool(uint16_t cli_id, const struct tmem_engine_op *op)
+/* NEW_POOL flag checks (historic: every refusal is -EPERM). */
+int tmem_pool_flags_check(uint32_t flags)
 {
-    uint32_t flags = op->flags;
-    struct tmem_client *c;
-    long rc;
-    int slot;
-
     if ( flags & TMEM_ENGINE_POOL_PRECOMPRESSED )
         return -TMEM_EPERM;
     if ( ((flags >> TMEM_ENGINE_POOL_VERSION_SHIFT) &
@@ -1877,6 +1858,19 @@ static long tmem_op_new_pool(uint16_t cli_id, const struct tmem_engine_op *op)
     if ( (flags & TMEM_ENGINE_POOL_PERSIST) &&
          (flags & TMEM_ENGINE_POOL_SHARED) )
         return -TMEM_EPERM;
+    return 0;
+}
+
+static long tmem_op_new_pool(uint16_t cli_id, const struct tmem_engine_op *op)
+{
+    uint32_t flags = op->flags;
+    struct tmem_client *c;
+    long rc;
+    int slot;
+
+    rc = tmem_pool_flags_check(flags);
+    if ( rc )
+        return rc;
 
     tmem_write_lock(&G.lock);
     c = tmem_client_get_or_create(cli_id);

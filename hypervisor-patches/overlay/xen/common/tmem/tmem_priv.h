@@ -19,10 +19,13 @@
  *   1. tmem_global.lock       rwlock.  read: every guest/control op for its
  *                             whole duration; write: creating/destroying
  *                             clients and pools, shared-pool table, auth.
- *   2. pool->lock             rwlock.  read: page ops; write: rehash.
- *   3. pool->obj_locks[i]     spinlock per hash-bucket group: the objects
+ *   2. (none)                 a pool has no lock of its own.
+ *   3. pool->obj_locks[i]     spinlock per hash-bucket group (i = hash %
+ *                             64, whatever the bucket count): the objects
  *                             hashed there, their radix trees and the
- *                             descriptors in them.
+ *                             descriptors in them.  Growing the hash takes
+ *                             all 64 in order, so holding any one keeps
+ *                             pool->buckets and pool->nbuckets stable.
  *   4. tmem_global.lru_lock   spinlock: every LRU list and owner list.
  *      pool->plist_lock       spinlock: the pool's persistent page list and
  *                             the client's save cursor (never held with 4).
@@ -182,7 +185,6 @@ struct tmem_pool {
     unsigned int nr_sharers;             /* under global write lock */
     uint16_t sharers[TMEM_ENGINE_MAX_SHARERS];
 
-    tmem_rwlock_t lock;
     uint32_t hash_key;
     uint32_t nbuckets;
     uint32_t *buckets;                   /* object handles */
@@ -311,6 +313,7 @@ static inline struct tmem_obj *tmem_obj_ptr(uint32_t h)
 struct tmem_client *tmem_client_get(uint16_t cli_id);
 struct tmem_client *tmem_client_get_or_create(uint16_t cli_id);
 void tmem_client_free(struct tmem_client *c);
+int tmem_pool_flags_check(uint32_t flags);
 int tmem_pool_create(struct tmem_client *c, int slot, uint32_t flags,
                      const uint64_t uuid[2]);
 long tmem_pool_detach(struct tmem_client *c, int slot);
