@@ -311,6 +311,7 @@ static void frontswap_test_large_folio(struct kunit *test)
 
 	/* partly held: reported as an I/O error, never half-filled */
 	frontswap_invalidate_page(FST_TYPE, 9);
+	kunit_info(test, "expected next: \"only 3 of 4 pages held\" error\n");
 	folio_clear_uptodate(in);
 	KUNIT_EXPECT_TRUE(test, frontswap_load(in));
 	KUNIT_EXPECT_FALSE(test, folio_test_uptodate(in));

@@ -62,8 +62,14 @@ GUEST_MODULE_SRCS := $(wildcard $(GUEST_KDIR)/modules/*.c)
 GUEST_CHECK_FILES := $(filter %.c %.h,$(GUEST_FILES)) \
 	$(patsubst $(TOP)/%,%,$(GUEST_MODULE_SRCS))
 
-GUEST_KMAKE = $(GUEST_NICE) $(MAKE) --no-print-directory -C $(GUEST_SRC) \
-	O=$(GUEST_OBJ) ARCH=x86_64 CC="$(GUEST_CC)" -j$(GUEST_JOBS)
+# Every step that writes the work tree or the object tree holds this lock,
+# so that two "make guest" (or an M= module build using $(GUEST_KMAKE))
+# running at the same time cannot interleave and corrupt vmlinux.
+GUEST_LOCK = flock $(BUILD)/.guest-build.lock
+
+GUEST_KMAKE = $(GUEST_NICE) $(GUEST_LOCK) $(MAKE) --no-print-directory \
+	-C $(GUEST_SRC) O=$(GUEST_OBJ) ARCH=x86_64 CC="$(GUEST_CC)" \
+	-j$(GUEST_JOBS)
 
 # $(call guest_stage,NAME,COMMANDS): run COMMANDS, announce and time them
 guest_stage = @set -e; s=$$(date +%s); echo "[guest] $(1) ..."; \
@@ -96,7 +102,8 @@ $(GUEST_STAMPS)/files: guest-FORCE
 $(GUEST_STAMPS)/tree: $(GUEST_STAMPS)/files $(wildcard $(GUEST_SERIES)) \
 		$(GUEST_PATCHES) $(GUEST_KDIR)/guest-tree.sh
 	$(call guest_stage,work tree $(GUEST_SRC),\
-		$(GUEST_KDIR)/guest-tree.sh $(LINUX_PRISTINE) $(GUEST_STAGE) \
+		$(GUEST_LOCK) $(GUEST_KDIR)/guest-tree.sh $(LINUX_PRISTINE) \
+			$(GUEST_STAGE) \
 			$(GUEST_SRC) $(TOP) $(GUEST_PATCHDIR) $(GUEST_FILES))
 	@touch $@
 

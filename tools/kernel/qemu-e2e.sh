@@ -65,23 +65,31 @@ check fs_backend_full_goes_to_disk gt0 frontswap/failed_stores
 check fs_data_b_intact same "$(sum /data/b)" "$(cat /tmp/b.sum)"
 check fs_loads gt0 frontswap/loads
 check fs_no_load_errors same "$(v frontswap/load_errors)" 0
+# /data/a went out first, into the backend: freeing its slots drops them
 inv=$(v frontswap/invalidates)
-rm /data/b
+rm /data/a
 check fs_slot_free_invalidates [ "$(v frontswap/invalidates)" -gt "$inv" ]
-# swapoff with pages of /data/a still in the backend and on disk
+rm /data/b
+# swapoff with pages in the backend and on disk
+dd if=/dev/urandom bs=1M count=170 2>/dev/null | tee /data/e | md5sum | cut -d' ' -f1 >/tmp/e.sum
+show frontswap/stored_pages
+check fs_backend_holds_pages gt0 frontswap/stored_pages
 swapoff /dev/vda
 check swapoff_ok same "$(grep -c /dev/vda /proc/swaps)" 0
 check swapoff_backend_empty same "$(v frontswap/stored_pages)" 0
-check fs_data_a_intact_after_swapoff same "$(sum /data/a)" "$(cat /tmp/a.sum)"
-rm /data/a
+check fs_data_e_intact_after_swapoff same "$(sum /data/e)" "$(cat /tmp/e.sum)"
+rm /data/e
 
-# --- frontswap and zswap together -----------------------------------------
+# --- frontswap and zswap together: compressible, non-zero data --------------
 swapon /dev/vda
 echo 1 >/sys/module/zswap/parameters/enabled
-dd if=/dev/urandom bs=1M count=150 2>/dev/null | tee /data/c | md5sum | cut -d' ' -f1 >/tmp/c.sum
-dd if=/dev/urandom bs=1M count=120 2>/dev/null | tee /data/d | md5sum | cut -d' ' -f1 >/tmp/d.sum
+fs0=$(v frontswap/succ_stores)
+yes "frontswap then zswap $RANDOM" | dd bs=1M count=150 iflag=fullblock 2>/dev/null | tee /data/c | md5sum | cut -d' ' -f1 >/tmp/c.sum
+yes "and then the disk $RANDOM" | dd bs=1M count=120 iflag=fullblock 2>/dev/null | tee /data/d | md5sum | cut -d' ' -f1 >/tmp/d.sum
 show frontswap/succ_stores frontswap/failed_stores frontswap/stored_pages
 echo "E2E: zswap stored_pages=$(cat $D/zswap/stored_pages)"
+check zswap_fs_first [ "$(v frontswap/succ_stores)" -gt "$fs0" ]
+check zswap_takes_refused [ "$(cat $D/zswap/stored_pages)" -gt 0 ]
 check zswap_data_c_intact same "$(sum /data/c)" "$(cat /tmp/c.sum)"
 check zswap_data_d_intact same "$(sum /data/d)" "$(cat /tmp/d.sum)"
 rm /data/c /data/d

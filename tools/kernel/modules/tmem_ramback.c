@@ -129,8 +129,9 @@ static u32 rb_hash(const struct cleancache_filekey *key, pgoff_t index)
 	return hash_64(key->k[0] ^ (key->k[1] << 32) ^ index, 32);
 }
 
-static struct rb_entry *rb_lookup(int pool, const struct cleancache_filekey *key,
-				pgoff_t index)
+static struct rb_entry *rb_lookup(int pool,
+				  const struct cleancache_filekey *key,
+				  pgoff_t index)
 {
 	struct rb_entry *e;
 
