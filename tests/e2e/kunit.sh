@@ -3,7 +3,7 @@
 # lab-timeout: 90
 . /lab/dom0-lib.sh
 lab_plan 4
-lab_ok "guest starts" guest_start g1 128 "lab.run=idle loglevel=6" 
+lab_ok "guest starts" guest_start g1 128 "lab.run=idle loglevel=7"
 guest_wait g1 60
 log=/var/log/xen/console/guest-g1.log
 tr -d '\r' < "$log" | sed -n 's/^\[ *[0-9.]*\] //p' > /tmp/kunit.txt

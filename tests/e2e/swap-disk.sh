@@ -9,7 +9,7 @@ guest_wait g1 120
 lab_cmp "guest swapped out pages to disk" "$(guest_result g1 vmstat_pswpout)" -gt 10000
 lab_cmp "every page read back intact" "$(guest_result g1 mismatches)" -eq 0
 lab_cmp "all pages were checked" "$(guest_result g1 checked)" -eq 196608
-lab_cmp "no frontswap store without tmem" "$(guest_result g1 frontswap_succ_stores)" -eq 0
+lab_cmp "no frontswap store without tmem" "$(guest_result g1 workload_frontswap_stores)" -eq 0
 lab_ok "swapoff succeeded" [ "$(guest_result g1 swapoff)" = ok ]
 lab_cmp "guest workload exit status" "$(guest_result g1 guest_rc)" -eq 0
 lab_finish

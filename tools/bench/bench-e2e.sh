@@ -6,8 +6,6 @@
 # lab-disks: swap:512M data:@data-fileset
 . /lab/dom0-lib.sh
 
-free_mib() { xl info | sed -n 's/^free_memory *: *//p'; }
-
 # run_config NAME GUEST_CMDLINE COMPRESS(0|1|-)
 run_config() {
 	cfg=$1

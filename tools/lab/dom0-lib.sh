@@ -162,3 +162,29 @@ tmem_field() {
 		if ((ci == "" || c == ci) && (pi == "" || p == pi) && v != "") { print v; exit }
 	}'
 }
+
+# wait_tmem_field TYPE KEY CI MIN TIMEOUT_S: wait until KEY of client CI's
+# TYPE record reaches MIN; prints the value reached.
+wait_tmem_field() {
+	start=$(date +%s)
+	while :; do
+		v=$(TMEM_LIST= tmem_field "$1" "$2" "$3")
+		if [ -n "$v" ] && [ "$v" -ge "$4" ]; then
+			echo "$v"
+			return 0
+		fi
+		[ $(($(date +%s) - start)) -lt "$5" ] || { echo "${v:-none}"; return 1; }
+		sleep 1
+	done
+}
+
+# guest_error_count NAME CODE: how many tmem hypercalls of the guest's driver
+# failed with CODE (e.g. EFROZEN), from its tmem/errors debugfs file.
+guest_error_count() {
+	guest_result "$1" tmem_errors | sed -n "s/.*$2_\([0-9]*\).*/\1/p"
+}
+
+# free_mib: Xen's free memory in MiB, as xl info reports it.
+free_mib() {
+	xl info | sed -n 's/^free_memory *: *//p'
+}

@@ -12,6 +12,7 @@ dump_counters
 echo "RESULT counters_done=1"
 sleep 4
 swapoff /dev/xvda && echo "RESULT swapoff=ok" || echo "RESULT swapoff=failed"
+echo "RESULT after_swapoff_stored_pages=$(cat /sys/kernel/debug/frontswap/stored_pages 2>/dev/null)"
 touch /tmp/go
 wait "$a"
 rc=$?

@@ -1,0 +1,24 @@
+# Fill tmem with persistent pages (a paused 320 MiB working set pushed out
+# through frontswap) and ephemeral ones (a file set read through
+# cleancache), then hold while dom0 squeezes Xen's memory; afterwards both
+# must verify.
+. /lab/run/lib.sh
+mkswap /dev/xvda >/dev/null && swapon /dev/xvda || { echo "RESULT swapon=failed"; exit 1; }
+memstress -m 320 -s 9 -r 1 -w /tmp/go > /tmp/a.out &
+a=$!
+until grep -q filled /tmp/a.out; do sleep 0.2; done
+mount -t ext4 /dev/xvdb /mnt || { echo "RESULT mount=failed"; exit 1; }
+filestress verify /mnt/set | sed 's/^RESULT /RESULT pass1_/'
+echo "RESULT ready=1"
+# dom0 creates the squeezing domain now
+i=0
+while [ ! -e /tmp/go ] && [ "$i" -lt 40 ]; do sleep 1; i=$((i + 1)); done
+filestress verify /mnt/set | sed 's/^RESULT /RESULT pass2_/'
+touch /tmp/go
+wait "$a"
+rc=$?
+cat /tmp/a.out
+dump_counters
+echo "RESULT counters_done=1"
+sleep 3
+exit $rc
