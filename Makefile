@@ -29,7 +29,7 @@ XEN_TREE := $(BUILD)/xen
 OUT := $(BUILD)/out
 TOOLS_DIST := $(BUILD)/dist/tools
 
-.PHONY: all help deps sources xen tools images lab e2e bench-e2e demo guest-test-modules check check-lab-tools test clean distclean
+.PHONY: all help deps sources xen tools images lab e2e bench-e2e demo guest-test-modules check check-lab-tools check-guest-module-sims test clean distclean
 
 all: xen tools guest images
 
@@ -114,15 +114,19 @@ $(DOM0_VMLINUX): $(DOM0_PKG)/.unpacked $(LINUX_PRISTINE)/.unpacked
 		$(DOM0_PKG)/boot/vmlinuz-* > $@.tmp && mv $@.tmp $@'
 
 # Test modules the lab guests load: the ABI conformance suite over real
-# hypercalls (tests/abi-guest) and the guest helpers' modules (Kbuild).
+# hypercalls, the hostile client, the shared-pool peer (tests/*-guest), and
+# the live KUnit suite and RAM backend (top-level Kbuild).
+GUEST_TEST_MODULES := abi-guest hostile-guest shared-guest
 guest-test-modules: guest
 	@$(STAGE) "guest test modules" bash -c '$(MAKE) --no-print-directory -s guest-modules && \
-		$(MAKE) --no-print-directory -s -C $(TOP)/tests/abi-guest BUILD=$(BUILD)'
+		for m in $(GUEST_TEST_MODULES); do \
+			$(MAKE) --no-print-directory -s -C $(TOP)/tests/$$m BUILD=$(BUILD) || exit 1; \
+		done'
 
 $(GUEST_DIR)/initramfs.cpio: $(GUEST_INITRD_INPUTS) guest-test-modules
 	@mkdir -p $(GUEST_DIR)
 	@$(STAGE) "guest initramfs" $(TOP)/tools/images/mk-guest-initramfs.sh $(TOP) $@ \
-		$(BUILD)/guest-modules $(BUILD)/abi-guest
+		$(BUILD)/guest-modules $(addprefix $(BUILD)/,$(GUEST_TEST_MODULES))
 
 # ext4 disk with a verifiable 256 MiB file set: twice a 128 MiB guest's RAM.
 $(IMAGES)/data-fileset.img: $(TOP)/tests/e2e/workloads/filestress.c $(TOP)/tools/images/mk-data-disk.sh
@@ -155,7 +159,12 @@ ENGINE_CHECK := $(if $(wildcard $(TOP)/tests/engine/engine.mk),check-engine)
 check-lab-tools:
 	@$(STAGE) "lab tool tests" python3 $(TOP)/tests/lab/test_parse_log.py
 
-check: check-lab-tools $(ENGINE_CHECK)
+# The hostile and shared-pool modules, unchanged, against the userspace engine.
+check-guest-module-sims:
+	@$(STAGE) "guest module simulations" bash -c '$(MAKE) --no-print-directory -s -C $(TOP)/tests/hostile-guest check BUILD=$(BUILD) && \
+		$(MAKE) --no-print-directory -s -C $(TOP)/tests/shared-guest check BUILD=$(BUILD)'
+
+check: check-lab-tools $(ENGINE_CHECK) check-guest-module-sims
 
 # Stages run in order so a failure names the stage that broke.
 test:

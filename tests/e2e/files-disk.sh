@@ -13,6 +13,6 @@ lab_cmp "pass 2 found no bad page" "$(guest_result g1 pass2_file_mismatches)" -e
 lab_cmp "after rewrite+truncate no stale page" "$(guest_result g1 pass3_file_mismatches)" -eq 0
 p1=$(guest_result g1 pass1_read_kib)
 lab_cmp "pass 2 read most of the set from disk again (KiB)" "$(guest_result g1 pass2_read_kib)" -gt $((${p1:-0} * 8 / 10))
-lab_cmp "no cleancache hit without tmem" "$(guest_result g1 cleancache_succ_gets)" -eq 0
+lab_cmp "no cleancache hit without tmem" "$(guest_result g1 workload_cleancache_hits)" -eq 0
 lab_cmp "guest workload exit status" "$(guest_result g1 guest_rc)" -eq 0
 lab_finish

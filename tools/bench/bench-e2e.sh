@@ -14,7 +14,7 @@ run_config() {
 	guest_wait_for "$name" swapon 120 || return 1
 	if [ "$3" != - ]; then
 		# The frontswap pool (and so the tmem client) exists from swapon on.
-		xl tmem-set "$name" -p "$3" || lab_note "xl tmem-set $name -p $3 failed"
+		xl tmem-set -p "$3" "$name" || lab_note "xl tmem-set -p $3 $name failed"
 	fi
 	f1=$(free_mib)
 	guest_wait_for "$name" counters_done 1200

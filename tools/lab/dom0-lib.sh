@@ -83,7 +83,8 @@ disk = [ ${disks%,} ]
 EOF
 	log=/var/log/xen/console/guest-$name.log
 	: > "$log"
-	if ! xl create "/run/$name.cfg" > "/run/$name.create.log" 2>&1; then
+	# GUEST_PAUSED=1: created paused, for dom0 to set it up before it runs.
+	if ! xl create ${GUEST_PAUSED:+-p} "/run/$name.cfg" > "/run/$name.create.log" 2>&1; then
 		sed "s/^/LAB: # xl create $name: /" "/run/$name.create.log"
 		return 1
 	fi

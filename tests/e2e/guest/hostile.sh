@@ -1,0 +1,22 @@
+# The hostile guest: tmem_hostile.ko attacks hypercall 38 for 30 s with
+# malformed and random operations and floods of persistent puts, checking
+# every answer against the ABI; then it reports and unloads.
+seed=$(sed -n 's/.*lab\.seed=\([0-9]*\).*/\1/p' /proc/cmdline)
+insmod /lab/modules/tmem_hostile.ko seconds=30 seed="${seed:-1}"
+echo "RESULT hostile_insmod_rc=$?"
+p=/sys/module/tmem_hostile/parameters
+i=0
+until [ "$(cat $p/done 2>/dev/null)" = 1 ] || [ "$i" -ge 150 ]; do
+	sleep 1
+	i=$((i + 1))
+done
+for f in done ops ok errors enomem violations max_persistent_pages \
+	persistent_pages quota_pages exclusive floods flood_enomem; do
+	echo "RESULT hostile_$f=$(cat "$p/$f" 2>/dev/null)"
+done
+dmesg | sed -n 's/^\[ *[0-9.]*\] \(tmem_hostile: .*\)/KLOG \1/p' | tail -n 30
+echo "RESULT counters_done=1"
+sleep 4
+rmmod tmem_hostile
+echo "RESULT hostile_rmmod_rc=$?"
+dmesg | sed -n 's/^\[ *[0-9.]*\] \(tmem_hostile: unloaded.*\)/KLOG \1/p'
