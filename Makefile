@@ -91,11 +91,11 @@ tools: $(XEN_TREE)/.prepared
 
 # --- guest kernel (rules in tools/kernel/guest.mk) -----------------------
 
--include $(TOP)/tools/kernel/guest.mk
+include $(TOP)/tools/kernel/guest.mk
 
 # --- userspace engine tests (rules in tests/engine/engine.mk) ------------
 
--include $(TOP)/tests/engine/engine.mk
+include $(TOP)/tests/engine/engine.mk
 
 # --- lab images -----------------------------------------------------------
 
@@ -154,8 +154,6 @@ e2e: xen images
 
 # --- tests and the demo ----------------------------------------------------
 
-ENGINE_CHECK := $(if $(wildcard $(TOP)/tests/engine/engine.mk),check-engine)
-
 check-lab-tools:
 	@$(STAGE) "lab tool tests" python3 $(TOP)/tests/lab/test_parse_log.py
 
@@ -164,7 +162,7 @@ check-guest-module-sims:
 	@$(STAGE) "guest module simulations" bash -c '$(MAKE) --no-print-directory -s -C $(TOP)/tests/hostile-guest check BUILD=$(BUILD) && \
 		$(MAKE) --no-print-directory -s -C $(TOP)/tests/shared-guest check BUILD=$(BUILD)'
 
-check: check-lab-tools $(ENGINE_CHECK) check-guest-module-sims
+check: check-lab-tools check-engine check-guest-module-sims
 
 # Stages run in order so a failure names the stage that broke.
 test:

@@ -99,8 +99,9 @@ $(GUEST_STAMPS)/files: guest-FORCE
 	@mkdir -p $(@D); echo "$(GUEST_FILES)" > $@.tmp; \
 	if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
-$(GUEST_STAMPS)/tree: $(GUEST_STAMPS)/files $(wildcard $(GUEST_SERIES)) \
-		$(GUEST_PATCHES) $(GUEST_KDIR)/guest-tree.sh
+# The top-level Makefile unpacks the pristine tree ($(LINUX_PRISTINE)/.unpacked).
+$(GUEST_STAMPS)/tree: $(LINUX_PRISTINE)/.unpacked $(GUEST_STAMPS)/files \
+		$(wildcard $(GUEST_SERIES)) $(GUEST_PATCHES) $(GUEST_KDIR)/guest-tree.sh
 	$(call guest_stage,work tree $(GUEST_SRC),\
 		$(GUEST_LOCK) $(GUEST_KDIR)/guest-tree.sh $(LINUX_PRISTINE) \
 			$(GUEST_STAGE) \
