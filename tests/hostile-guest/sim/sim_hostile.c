@@ -35,7 +35,6 @@
 #define SIM_DOMID		5
 #define SIM_FRAMES		64	/* guest frames */
 #define SIM_FOREIGN_FIRST	56	/* frames 56..63 and 0 are not its own */
-#define SIM_MAX_PARAMS		32
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 enum sim_fault {
@@ -58,13 +57,6 @@ static bool verbose;
 static unsigned int checks, failures;
 unsigned int sim_xa_fail_one_in;
 
-static struct {
-	const char *name;
-	void *addr;
-	size_t size;
-} params[SIM_MAX_PARAMS];
-static unsigned int nr_params;
-
 #define CHECK(cond, what) do {						\
 	checks++;							\
 	if (!(cond)) {							\
@@ -85,59 +77,6 @@ void sim_log(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
-}
-
-void sim_param_register(const char *name, void *addr, size_t size)
-{
-	if (nr_params == SIM_MAX_PARAMS)
-		abort();
-	params[nr_params].name = name;
-	params[nr_params].addr = addr;
-	params[nr_params].size = size;
-	nr_params++;
-}
-
-static unsigned int sim_param_find(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr_params; i++)
-		if (!strcmp(params[i].name, name))
-			return i;
-	fprintf(stderr, "no parameter %s\n", name);
-	abort();
-}
-
-long long sim_param_get(const char *name)
-{
-	unsigned int i = sim_param_find(name);
-
-	switch (params[i].size) {
-	case 1:
-		return *(unsigned char *)params[i].addr;
-	case 4:
-		return __atomic_load_n((int *)params[i].addr, __ATOMIC_RELAXED);
-	default:
-		return __atomic_load_n((long long *)params[i].addr,
-				       __ATOMIC_RELAXED);
-	}
-}
-
-void sim_param_set(const char *name, long long value)
-{
-	unsigned int i = sim_param_find(name);
-
-	switch (params[i].size) {
-	case 1:
-		*(unsigned char *)params[i].addr = (unsigned char)value;
-		break;
-	case 4:
-		*(int *)params[i].addr = (int)value;
-		break;
-	default:
-		*(long long *)params[i].addr = value;
-		break;
-	}
 }
 
 static bool sim_frame_foreign(unsigned long long frame)

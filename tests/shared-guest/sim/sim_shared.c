@@ -28,7 +28,6 @@
 #include "sim_api.h"
 
 #define SIM_FRAMES		16
-#define SIM_MAX_PARAMS		32
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define DOM_A			3
 #define DOM_B			4
@@ -42,13 +41,6 @@ static bool no_tmem;
 static bool verbose;
 static unsigned int checks, failures;
 unsigned int sim_xa_fail_one_in;
-
-static struct {
-	const char *name;
-	void *addr;
-	size_t size;
-} params[SIM_MAX_PARAMS];
-static unsigned int nr_params;
 
 #define CHECK(cond, what) do {						\
 	checks++;							\
@@ -70,58 +62,6 @@ void sim_log(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
-}
-
-void sim_param_register(const char *name, void *addr, size_t size)
-{
-	if (nr_params == SIM_MAX_PARAMS)
-		abort();
-	params[nr_params].name = name;
-	params[nr_params].addr = addr;
-	params[nr_params].size = size;
-	nr_params++;
-}
-
-static unsigned int sim_param_find(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr_params; i++)
-		if (!strcmp(params[i].name, name))
-			return i;
-	fprintf(stderr, "no parameter %s\n", name);
-	abort();
-}
-
-long long sim_param_get(const char *name)
-{
-	unsigned int i = sim_param_find(name);
-
-	switch (params[i].size) {
-	case 1:
-		return *(unsigned char *)params[i].addr;
-	case 4:
-		return *(int *)params[i].addr;
-	default:
-		return *(long long *)params[i].addr;
-	}
-}
-
-void sim_param_set(const char *name, long long value)
-{
-	unsigned int i = sim_param_find(name);
-
-	switch (params[i].size) {
-	case 1:
-		*(unsigned char *)params[i].addr = (unsigned char)value;
-		break;
-	case 4:
-		*(int *)params[i].addr = (int)value;
-		break;
-	default:
-		*(long long *)params[i].addr = value;
-		break;
-	}
 }
 
 static void sim_param_set_str(const char *name, const char *value)
