@@ -26,7 +26,7 @@ if [ -f "$patches/series" ]; then
 			echo "prepare-tree: $p is listed in $patches/series but does not exist" >&2
 			exit 1
 		fi
-		if ! out=$(patch -d "$stage" -p1 --forward --batch --no-backup-if-mismatch -s < "$patches/$p" 2>&1); then
+		if ! out=$(patch -d "$stage" -p1 --fuzz=0 --forward --batch --no-backup-if-mismatch -s < "$patches/$p" 2>&1); then
 			echo "prepare-tree: patch $p does not apply to $(basename "$pristine"):" >&2
 			echo "$out" | sed 's/^/  /' >&2
 			exit 1

@@ -1,10 +1,12 @@
-# Fill tmem with persistent pages (a paused 320 MiB working set pushed out
-# through frontswap) and ephemeral ones (a file set read through
-# cleancache), then hold while dom0 squeezes Xen's memory; afterwards both
-# must verify.
+# Fill tmem with persistent pages (a paused working set of lab.mib MiB,
+# default 320, pushed out through frontswap) and ephemeral ones (a file set
+# read through cleancache), then hold lab.hold seconds (default 40) while
+# dom0 squeezes Xen's memory; afterwards both must verify.
 . /lab/run/lib.sh
+mib=$(sed -n 's/.*lab\.mib=\([0-9]*\).*/\1/p' /proc/cmdline)
+hold=$(sed -n 's/.*lab\.hold=\([0-9]*\).*/\1/p' /proc/cmdline)
 mkswap /dev/xvda >/dev/null && swapon /dev/xvda || { echo "RESULT swapon=failed"; exit 1; }
-memstress -m 320 -s 9 -r 1 -w /tmp/go > /tmp/a.out &
+memstress -m "${mib:-320}" -s 9 -r 1 -w /tmp/go > /tmp/a.out &
 a=$!
 until grep -q filled /tmp/a.out; do sleep 0.2; done
 mount -t ext4 /dev/xvdb /mnt || { echo "RESULT mount=failed"; exit 1; }
@@ -12,7 +14,7 @@ filestress verify /mnt/set | sed 's/^RESULT /RESULT pass1_/'
 echo "RESULT ready=1"
 # dom0 creates the squeezing domain now
 i=0
-while [ ! -e /tmp/go ] && [ "$i" -lt 40 ]; do sleep 1; i=$((i + 1)); done
+while [ "$i" -lt "${hold:-40}" ]; do sleep 1; i=$((i + 1)); done
 filestress verify /mnt/set | sed 's/^RESULT /RESULT pass2_/'
 touch /tmp/go
 wait "$a"
