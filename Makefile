@@ -14,6 +14,10 @@ BUILD := $(TOP)/build
 CACHE ?= $(HOME)/.cache/tmem-xen
 DOWNLOADS := $(CACHE)/downloads
 export CCACHE_DIR ?= $(CACHE)/ccache
+# Paths inside the checkout are hashed relative to it, so a fresh clone
+# elsewhere (CI's) reuses the objects of this one.
+export CCACHE_BASEDIR ?= $(TOP)
+export CCACHE_NOHASHDIR ?= true
 STAGE := $(TOP)/tools/stage.sh
 JOBS ?= 2
 export JOBS
