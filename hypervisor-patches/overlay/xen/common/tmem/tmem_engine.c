@@ -131,6 +131,25 @@ static void tmem_slab_destroy(struct tmem_slab *s)
     s->nr_chunks = 0;
 }
 
+/*
+ * Give every chunk back once no item is in use.  Slabs otherwise keep their
+ * high-water mark, and Xen's free memory would stay megabytes short of its
+ * baseline after the guests that used tmem are gone.  in_use only changes
+ * under s->lock, and no handle can be live while it is 0, so nothing can be
+ * reading the chunks; freeing never calls back into the engine.
+ */
+static void tmem_slab_trim(struct tmem_slab *s)
+{
+    tmem_spin_lock(&s->lock);
+    if ( tmem_atomic_read(&s->in_use) == 0 && s->nr_chunks )
+    {
+        tmem_slab_destroy(s);
+        s->free_head = 0;
+        s->next_fresh = 1;
+    }
+    tmem_spin_unlock(&s->lock);
+}
+
 static inline struct tmem_zpage *tmem_zpage_ptr(uint32_t h)
 {
     return tmem_slab_ptr(&G.zpage_slab, h);
@@ -1836,6 +1855,11 @@ void tmem_engine_client_destroy(uint16_t client_id)
         if ( to_free[i] )
             tmem_pool_free(to_free[i]);
     tmem_client_free(c);
+
+    /* The last client gone leaves the slabs empty: return their memory. */
+    tmem_slab_trim(&G.pgd_slab);
+    tmem_slab_trim(&G.obj_slab);
+    tmem_slab_trim(&G.zpage_slab);
 }
 
 /* ------------------------------------------------------------------------
