@@ -477,6 +477,24 @@ static long sysctl_get_pools(const struct xen_sysctl_tmem_op *op)
     return i;
 }
 
+/*
+ * The number of xen_tmem_pool_info_t records in op's buffer: at least one,
+ * at most max, and the buffer exactly that long; else -EINVAL or -E2BIG.
+ */
+static long pool_info_records(const struct xen_sysctl_tmem_op *op,
+                              unsigned int max)
+{
+    unsigned int nr = op->len / sizeof(xen_tmem_pool_info_t);
+
+    if ( !nr || op->len % sizeof(xen_tmem_pool_info_t) ||
+         guest_handle_is_null(op->u.pool) )
+        return -EINVAL;
+    if ( nr > max )
+        return -E2BIG;
+
+    return nr;
+}
+
 static long sysctl_set_pools(const struct xen_sysctl_tmem_op *op)
 {
     struct tmem_engine_pool_info pools[TMEM_ENGINE_MAX_POOLS_PER_CLIENT];
@@ -485,14 +503,11 @@ static long sysctl_set_pools(const struct xen_sysctl_tmem_op *op)
         .cli_id = op->cli_id,
         .buf = pools,
     };
-    unsigned int nr = op->len / sizeof(xen_tmem_pool_info_t), i;
-    long rc;
+    long nr = pool_info_records(op, TMEM_ENGINE_MAX_POOLS_PER_CLIENT), rc;
+    unsigned int i;
 
-    if ( !nr || op->len % sizeof(xen_tmem_pool_info_t) ||
-         guest_handle_is_null(op->u.pool) )
-        return -EINVAL;
-    if ( nr > TMEM_ENGINE_MAX_POOLS_PER_CLIENT )
-        return -E2BIG;
+    if ( nr < 0 )
+        return nr;
 
     rc = check_domain(op->cli_id);
     if ( rc )
@@ -535,14 +550,11 @@ static long set_auth(uint32_t cli_id, const xen_tmem_pool_info_t *in)
  */
 static long sysctl_set_auth(const struct xen_sysctl_tmem_op *op)
 {
-    unsigned int nr = op->len / sizeof(xen_tmem_pool_info_t), i;
-    long rc;
+    long nr = pool_info_records(op, TMEM_ENGINE_MAX_SHARED_POOLS), rc;
+    unsigned int i;
 
-    if ( !nr || op->len % sizeof(xen_tmem_pool_info_t) ||
-         guest_handle_is_null(op->u.pool) )
-        return -EINVAL;
-    if ( nr > TMEM_ENGINE_MAX_SHARED_POOLS )
-        return -E2BIG;
+    if ( nr < 0 )
+        return nr;
 
     rc = check_client_or_all(op->cli_id);
     if ( rc )
