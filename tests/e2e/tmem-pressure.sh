@@ -21,6 +21,7 @@ lab_note "starting g2 with $need MiB: more than the $free MiB free"
 evicted0=$(TMEM_LIST= tmem_field G Et)
 GUEST_MAXMEM=$need lab_ok "g2 starts with more memory than was free" guest_start g2 "$need" "lab.run=idle"
 lab_cmp "Xen evicted ephemeral pages for it" "$(TMEM_LIST= tmem_field G Et)" -gt "${evicted0:-0}"
+guest_signal g1 squeezed
 guest_wait g2 90
 guest_wait g1 150
 lab_cmp "g1's persistent pages all verified" "$(guest_result g1 mismatches)" -eq 0

@@ -189,3 +189,11 @@ guest_error_count() {
 free_mib() {
 	xl info | sed -n 's/^free_memory *: *//p'
 }
+
+# guest_signal NAME KEY: write data/KEY=1 into the guest's xenstore
+# directory, where its `labwait KEY` is polling, and let the guest read it.
+guest_signal() {
+	id=$(xl domid "$1") || return 1
+	xenstore-write "/local/domain/$id/data/$2" 1 &&
+		xenstore-chmod "/local/domain/$id/data/$2" "b$id"
+}

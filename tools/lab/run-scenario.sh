@@ -9,6 +9,9 @@
 #   # lab-timeout: S       wall-clock limit for the whole run (default 120)
 #   # lab-disks: N:SIZE... raw disks attached in order (dom0 sees vda, vdb, ...);
 #                          N:@IMAGE attaches a fresh copy of $LAB_IMAGES/IMAGE.img
+#   # lab-disk-cache: MODE QEMU's cache mode for those disks (default unsafe:
+#                          the host's page cache absorbs writes, fast for
+#                          tests; "none" makes them a real disk, O_DIRECT)
 #
 # usage: run-scenario.sh SCENARIO
 # env:   LAB_XEN, LAB_DOM0_KERNEL, LAB_DOM0_INITRD, LAB_DIR, TOP
@@ -36,6 +39,7 @@ xen_extra=""
 memory=2048
 timeout=120
 disks=""
+disk_cache=unsafe
 if [ "$scenario" != shell ]; then
 	[ -n "$script" ] || {
 		echo "run-scenario: no scenario $scenario in tests/e2e or tools/bench" >&2
@@ -47,6 +51,8 @@ if [ "$scenario" != shell ]; then
 	timeout=$(header timeout)
 	timeout=${timeout:-120}
 	disks=$(header disks)
+	disk_cache=$(header disk-cache)
+	disk_cache=${disk_cache:-unsafe}
 fi
 
 mkdir -p "$lab_dir/disks"
@@ -64,7 +70,7 @@ for d in $disks; do
 		;;
 	*) truncate -s "$size" "$img" ;;
 	esac
-	drive_args+=(-drive "file=$img,format=raw,if=virtio,cache=unsafe")
+	drive_args+=(-drive "file=$img,format=raw,if=virtio,cache=$disk_cache")
 done
 
 xen_cmdline="console=com1 com1=115200 dom0_mem=768M,max:768M dom0_max_vcpus=1 noreboot $xen_extra"

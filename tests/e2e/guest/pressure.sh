@@ -1,7 +1,8 @@
 # Fill tmem with persistent pages (a paused working set of lab.mib MiB,
 # default 320, pushed out through frontswap) and ephemeral ones (a file set
-# read through cleancache), then hold lab.hold seconds (default 40) while
-# dom0 squeezes Xen's memory; afterwards both must verify.
+# read through cleancache), then hold until dom0 has squeezed Xen's memory
+# and signals "squeezed" (at most lab.hold seconds, default 120); afterwards
+# both must verify.
 . /lab/run/lib.sh
 mib=$(sed -n 's/.*lab\.mib=\([0-9]*\).*/\1/p' /proc/cmdline)
 hold=$(sed -n 's/.*lab\.hold=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -13,8 +14,7 @@ mount -t ext4 /dev/xvdb /mnt || { echo "RESULT mount=failed"; exit 1; }
 filestress verify /mnt/set | sed 's/^RESULT /RESULT pass1_/'
 echo "RESULT ready=1"
 # dom0 creates the squeezing domain now
-i=0
-while [ "$i" -lt "${hold:-40}" ]; do sleep 1; i=$((i + 1)); done
+labwait squeezed "${hold:-120}" >/dev/null || echo "RESULT squeeze_signal=missing"
 filestress verify /mnt/set | sed 's/^RESULT /RESULT pass2_/'
 touch /tmp/go
 wait "$a"
