@@ -1,9 +1,14 @@
 # make bench-e2e, dom0 side: the same guest (kernel, 128 MiB, disks) runs the
 # same workloads under four configurations in one boot; one BENCH line each.
+# The guest's disks are real disks: QEMU opens their files with cache=none
+# (O_DIRECT on the host's block device). With the tests' cache=unsafe the
+# host's page cache would absorb every swap write, and "disk swap" would be
+# a RAM copy that no real machine has (tmem_vs_disk was 0.65 that way).
 # lab-xen: tmem
 # lab-memory: 2048
 # lab-timeout: 1500
 # lab-disks: swap:512M data:@data-fileset
+# lab-disk-cache: none
 . /lab/dom0-lib.sh
 
 # run_config NAME GUEST_CMDLINE COMPRESS(0|1|-)

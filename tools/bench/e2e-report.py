@@ -93,7 +93,7 @@ set style fill solid 0.8 border -1
 set key off
 set grid ytics
 set yrange [0:*]
-set multiplot layout 1,3 title "tmem vs disk swap vs zswap: one lab boot, 128 MiB guest (%(csv)s)"
+set multiplot layout 1,3 title "tmem vs disk swap vs zswap: one lab boot, 128 MiB guest, guest disks: the host disk, cache=none (%(csv)s)"
 set title "(a) 384 MiB anonymous: wall time (s)"
 plot '%(csv)s' using 2:xtic(1) every ::1 lc rgb '#4477aa'
 set title "(a) swap written to disk (MiB)"
