@@ -171,7 +171,7 @@ check: check-lab-tools check-engine check-guest-module-sims
 # Stages run in order so a failure names the stage that broke.
 test:
 	@$(STAGE) "deps" $(MAKE) --no-print-directory deps
-	@$(STAGE) "userspace checks" $(MAKE) --no-print-directory check
+	@$(STAGE) "userspace checks" $(MAKE) --no-print-directory -j2 -Otarget check
 	@$(STAGE) "builds" $(MAKE) --no-print-directory xen tools guest images
 	@$(STAGE) "checkpatch" $(MAKE) --no-print-directory checkpatch
 	@$(STAGE) "end-to-end" $(MAKE) --no-print-directory e2e
