@@ -12,10 +12,11 @@ if tmem_available; then
 else
 	lab_note "this Xen answers no tmem control operation"
 fi
-lab_ok "guest 'demo' starts" guest_start demo 128 "tmem=1 lab.run=demo" /dev/vda /dev/vdb
+lab_ok "guest 'demo' starts" guest_start demo 128 "tmem=1 lab.run=demo lab.inspect=1" /dev/vda /dev/vdb
 guest_wait_for demo counters_done 200
 xl tmem-list -t -a > /tmp/tmem-table 2>&1 || echo "(xl tmem-list -t failed: exit $?)" >> /tmp/tmem-table
 xl tmem-list -a > /tmp/tmem-raw 2>&1 || echo "(xl tmem-list failed: exit $?)" >> /tmp/tmem-raw
+guest_signal demo released
 guest_wait demo 60
 r() { guest_result demo "$1"; }
 {

@@ -6,10 +6,11 @@
 # lab-disks: data:@data-fileset
 . /lab/dom0-lib.sh
 lab_plan 10
-lab_ok "guest g1 starts" guest_start g1 128 "tmem=1 lab.run=files" /dev/vda
+lab_ok "guest g1 starts" guest_start g1 128 "tmem=1 lab.run=files lab.inspect=1" /dev/vda
 id=$(xl domid g1)
 guest_wait_for g1 counters_done 150
 xl tmem-list -l -a > /tmp/tl 2>&1
+guest_signal g1 released
 TMEM_LIST=/tmp/tl
 sed 's/^/LAB: # /' /tmp/tl
 guest_wait g1 60

@@ -12,11 +12,11 @@ lab_ok "the guest's client stores pages" wait_tmem_field C Pp "$id" 5000 120
 lab_ok "xl tmem-freeze g1" xl tmem-freeze g1
 lab_ok "tmem-list shows the client frozen (fr:1)" [ "$(TMEM_LIST= tmem_field C fr "$id")" = 1 ]
 p1=$(TMEM_LIST= tmem_field C Pp "$id")
-sleep 6
+sleep 3
 p2=$(TMEM_LIST= tmem_field C Pp "$id")
 lab_cmp "no persistent put succeeded while frozen" "$p2" -eq "$p1"
 lab_ok "xl tmem-thaw g1" xl tmem-thaw g1
-sleep 6
+sleep 3
 p3=$(TMEM_LIST= tmem_field C Pp "$id")
 lab_cmp "puts succeed again after thaw" "$p3" -gt "$p2"
 guest_wait g1 150

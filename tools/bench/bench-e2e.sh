@@ -15,16 +15,18 @@
 run_config() {
 	cfg=$1
 	name=b-$cfg
-	guest_start "$name" 128 "$2 lab.run=bench lab.delay=5" /dev/vda /dev/vdb || return 1
+	guest_start "$name" 128 "$2 lab.run=bench lab.inspect=1" /dev/vda /dev/vdb || return 1
 	guest_wait_for "$name" swapon 120 || return 1
 	if [ "$3" != - ]; then
 		# The frontswap pool (and so the tmem client) exists from swapon on.
 		xl tmem-set -p "$3" "$name" || lab_note "xl tmem-set -p $3 $name failed"
 	fi
+	guest_signal "$name" configured
 	f1=$(free_mib)
 	guest_wait_for "$name" counters_done 1200
 	f2=$(free_mib)
 	xl tmem-list -l -a > "/tmp/tmem-$cfg.txt" 2>&1
+	guest_signal "$name" released
 	guest_wait "$name" 60
 	r() { guest_result "$name" "$1"; }
 	echo "BENCH: config=$cfg a_seconds=$(r a_seconds) a_mismatches=$(r mismatches)" \

@@ -26,8 +26,9 @@ filestress truncate /mnt/set 5 || rc=1
 sync
 echo 3 > /proc/sys/vm/drop_caches
 filestress verify /mnt/set | sed 's/^RESULT /RESULT pass3_/' || rc=1
+hold_begin
 dump_counters
 echo "RESULT counters_done=1"
-sleep 4
+hold_end
 umount /mnt
 exit $rc

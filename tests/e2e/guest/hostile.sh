@@ -16,7 +16,6 @@ for f in done ops ok errors enomem violations max_persistent_pages \
 done
 dmesg | sed -n 's/^\[ *[0-9.]*\] \(tmem_hostile: .*\)/KLOG \1/p' | tail -n 30
 echo "RESULT counters_done=1"
-sleep 4
 rmmod tmem_hostile
 echo "RESULT hostile_rmmod_rc=$?"
 dmesg | sed -n 's/^\[ *[0-9.]*\] \(tmem_hostile: unloaded.*\)/KLOG \1/p'

@@ -15,3 +15,20 @@ dump_counters() {
 	# The tmem driver's messages are at KERN_INFO, below the console level.
 	dmesg | sed -n 's/^\[ *[0-9.]*\] \(xen-tmem: .*\)/KLOG \1/p'
 }
+
+# hold_begin / hold_end: keep this guest's state (swapped-out pages, cached
+# files) until dom0 has looked at it and signals "released" (at most 60 s).
+# Only scenarios that look pass lab.inspect=1; the others go straight on.
+# The waiter starts before the counters are dumped, so that the pages its
+# start-up swaps in are in the counts dom0 compares with Xen's.
+hold_begin() {
+	HOLD_PID=""
+	grep -qw 'lab\.inspect=1' /proc/cmdline || return 0
+	labwait released 60 >/dev/null &
+	HOLD_PID=$!
+}
+
+hold_end() {
+	[ -n "$HOLD_PID" ] || return 0
+	wait "$HOLD_PID" || echo "RESULT hold_release=missing"
+}

@@ -15,8 +15,9 @@ pid=$!
 wait "$pid"
 rc=$?
 echo "RESULT workload_frontswap_stores=$(($(fs_stores) - fs0))"
+hold_begin
 dump_counters
 echo "RESULT counters_done=1"
-sleep 4
+hold_end
 swapoff /dev/xvda && echo "RESULT swapoff=ok" || echo "RESULT swapoff=failed"
 exit $rc

@@ -8,9 +8,10 @@ a=$!
 until grep -q filled /tmp/a.out; do sleep 0.2; done
 memstress -m 160 -s 8 -r 1 | sed 's/^RESULT /RESULT pusher_/'
 awk '$1 == "pswpout" { print "RESULT pswpout_before_swapoff=" $2 }' /proc/vmstat
+hold_begin
 dump_counters
 echo "RESULT counters_done=1"
-sleep 4
+hold_end
 swapoff /dev/xvda && echo "RESULT swapoff=ok" || echo "RESULT swapoff=failed"
 echo "RESULT after_swapoff_stored_pages=$(cat /sys/kernel/debug/frontswap/stored_pages 2>/dev/null)"
 touch /tmp/go
