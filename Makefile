@@ -87,11 +87,20 @@ $(XEN_TREE)/.prepared: $(XEN_PRISTINE)/.unpacked $(XEN_INPUTS)
 	@$(STAGE) "patch xen tree" $(TOP)/tools/xen/prepare-tree.sh $(XEN_PRISTINE) $(TOP)/hypervisor-patches $(XEN_TREE)
 	@touch $@
 
-xen: $(XEN_TREE)/.prepared
-	@$(STAGE) "build hypervisor" $(TOP)/tools/xen/build-xen.sh $(XEN_TREE) $(TOP)/hypervisor-patches/xen.config $(OUT)
+# Xen's own build always relinks (it stamps the build time into the image),
+# so the hypervisor and the toolstack are rebuilt only when the patched tree
+# or the build scripts changed.
+xen: $(OUT)/xen
 
-tools: $(XEN_TREE)/.prepared
+$(OUT)/xen: $(XEN_TREE)/.prepared $(TOP)/tools/xen/build-xen.sh
+	@$(STAGE) "build hypervisor" $(TOP)/tools/xen/build-xen.sh $(XEN_TREE) $(TOP)/hypervisor-patches/xen.config $(OUT)
+	@touch $@
+
+tools: $(TOOLS_DIST)/.installed
+
+$(TOOLS_DIST)/.installed: $(XEN_TREE)/.prepared $(TOP)/tools/xen/build-tools.sh
 	@$(STAGE) "build toolstack" $(TOP)/tools/xen/build-tools.sh $(XEN_TREE) $(TOOLS_DIST)
+	@touch $@
 
 # --- guest kernel (rules in tools/kernel/guest.mk) -----------------------
 
@@ -137,10 +146,10 @@ $(IMAGES)/data-fileset.img: $(TOP)/tests/e2e/workloads/filestress.c $(TOP)/tools
 	@mkdir -p $(IMAGES)
 	@$(STAGE) "ext4 data disk" $(TOP)/tools/images/mk-data-disk.sh $(TOP) 256 $@
 
-# The toolstack install is redone by every 'make tools', so the dom0 image is
-# simply rebuilt each time: a few seconds.
+# The dom0 image is remade only when one of its inputs changed (the script
+# compares a hash of them all).
 images: tools guest $(DOM0_VMLINUX) $(GUEST_DIR)/initramfs.cpio $(IMAGES)/data-fileset.img
-	@cp $(BUILD)/guest/vmlinux $(GUEST_DIR)/vmlinux
+	@cp -p $(BUILD)/guest/vmlinux $(GUEST_DIR)/vmlinux
 	@$(STAGE) "dom0 initramfs" $(TOP)/tools/images/mk-dom0-initramfs.sh $(DOM0_PKG) \
 		$(TOOLS_DIST) $(GUEST_DIR) $(TOP) $(DOM0_INITRD)
 

@@ -13,6 +13,26 @@ guest_dir=$(realpath "$3")
 top=$(realpath "$4")
 out=$(realpath -m "$5")
 
+# Up to date when nothing that goes into the image changed: a hash over
+# the contents of every input (about a second, instead of rebuilding 40 MB).
+inputs_hash() {
+	{
+		find "$dist" "$guest_dir" "$dom0_pkg/usr/lib/modules" "$top/tools/lab" \
+			"$top/tests/e2e" "$top/tools/bench" "$0" -type f -print0 |
+			LC_ALL=C sort -z | xargs -0 sha1sum
+		for b in /bin/busybox /bin/bash /usr/bin/flock /sbin/losetup \
+			/usr/bin/stat /usr/bin/readlink; do
+			sha1sum "$(realpath "$b")"
+		done
+	} | sha1sum | cut -d' ' -f1
+}
+hash=$(inputs_hash)
+if [ -f "$out" ] && [ "$(cat "$out.inputs" 2>/dev/null)" = "$hash" ]; then
+	echo "mk-dom0-initramfs: up to date ($out)"
+	exit 0
+fi
+rm -f "$out.inputs"
+
 root="$out.root"
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,run,tmp,var/log,var/lib,root,lab,lib64,usr/lib}
@@ -110,4 +130,5 @@ echo "root:x:0:" > "$root/etc/group"
 
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) > "$out"
 rm -rf "$root"
+echo "$hash" > "$out.inputs"
 echo "mk-dom0-initramfs: $(du -h "$out" | cut -f1) at $out"

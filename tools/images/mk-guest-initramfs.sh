@@ -28,6 +28,15 @@ for d in "$@"; do
 done
 cp "$top/tools/lab/guest-init.sh" "$root/init"
 chmod 755 "$root/init"
-(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) > "$out"
+# Same inputs, same bytes (fixed times and inode numbers): the dom0 image
+# that carries this one is then remade only when something really changed.
+find "$root" -exec touch -h -d @0 {} +
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --quiet --reproducible) > "$out.tmp"
 rm -rf "$root"
+if cmp -s "$out.tmp" "$out"; then
+	rm -f "$out.tmp"
+else
+	mv "$out.tmp" "$out"
+fi
 echo "mk-guest-initramfs: $(du -h "$out" | cut -f1) at $out"
