@@ -323,7 +323,8 @@ static void tmem_radix_walk(void *node, unsigned int h, tmem_leaf_fn fn,
 }
 
 /* ------------------------------------------------------------------------
- * LRU (under G.lru_lock) and persistent lists (under pool->plist_lock)
+ * LRU (under G.lru_lock) and persistent lists (under the object lock whose
+ * index they share: list i holds the pages of objects hashed to lock i)
  */
 
 static void tmem_list_append(uint32_t *head, uint32_t *tail, uint32_t h,
@@ -367,27 +368,31 @@ static void tmem_lru_del(struct tmem_lru *l, struct tmem_pgd *p)
     tmem_stat_add(&G.st.eph_pages, -1);
 }
 
-/* Persistent list removal; keeps a running save cursor valid. */
-static void tmem_plist_del(struct tmem_pool *pool, uint32_t h,
-                           struct tmem_pgd *p)
+static inline unsigned int tmem_plist_of(uint32_t hash)
+{
+    return hash % TMEM_POOL_LOCKS;
+}
+
+/*
+ * Persistent list removal (object lock `list' held); keeps a running save
+ * cursor valid.  A cursor equal to h is in this list, so under this lock.
+ */
+static void tmem_plist_del(struct tmem_pool *pool, unsigned int list,
+                           uint32_t h, struct tmem_pgd *p)
 {
     struct tmem_client *c = pool->client;
 
     if ( (uint32_t)tmem_atomic_read(&c->save_next) == h )
         tmem_atomic_set(&c->save_next, (long)p->next);
-    tmem_list_del(&pool->plist_head, &pool->plist_tail, p);
+    tmem_list_del(&pool->plist_head[list], &pool->plist_tail[list], p);
 }
 
-/* Take a descriptor off whichever list it is on. */
-static void tmem_pgd_unlist(struct tmem_pool *pool, uint32_t h,
-                            struct tmem_pgd *p)
+/* Take a descriptor off whichever list it is on (its object lock held). */
+static void tmem_pgd_unlist(struct tmem_pool *pool, uint32_t hash,
+                            uint32_t h, struct tmem_pgd *p)
 {
     if ( pool->persistent )
-    {
-        tmem_spin_lock(&pool->plist_lock);
-        tmem_plist_del(pool, h, p);
-        tmem_spin_unlock(&pool->plist_lock);
-    }
+        tmem_plist_del(pool, tmem_plist_of(hash), h, p);
     else
     {
         tmem_spin_lock(&G.lru_lock);
@@ -952,7 +957,7 @@ static uint32_t tmem_pool_unlink_index(struct tmem_pool *pool,
         h = tmem_radix_remove(obj, index);
     if ( h )
     {
-        tmem_pgd_unlist(pool, h, tmem_pgd_ptr(h));
+        tmem_pgd_unlist(pool, hash, h, tmem_pgd_ptr(h));
         obj->nr_pages--;
         tmem_atomic_add(&pool->st.pages, -1);
         if ( !obj->nr_pages )
@@ -967,19 +972,21 @@ static uint32_t tmem_pool_unlink_index(struct tmem_pool *pool,
 
 struct tmem_unlist_arg {
     struct tmem_pool *pool;
+    unsigned int list;           /* persistent list (object lock) */
     unsigned long n;
 };
 
-/* Take a leaf's descriptors off their lists (one lock round per leaf). */
+/*
+ * Take a leaf's descriptors off their lists (object lock held; for an
+ * ephemeral pool, one LRU lock round per leaf).
+ */
 static void tmem_leaf_unlist(struct tmem_rleaf *leaf, void *arg)
 {
     struct tmem_unlist_arg *a = arg;
     struct tmem_pool *pool = a->pool;
     unsigned int k;
 
-    if ( pool->persistent )
-        tmem_spin_lock(&pool->plist_lock);
-    else
+    if ( !pool->persistent )
         tmem_spin_lock(&G.lru_lock);
     for ( k = 0; k < TMEM_RADIX_SLOTS; k++ )
     {
@@ -988,14 +995,12 @@ static void tmem_leaf_unlist(struct tmem_rleaf *leaf, void *arg)
         if ( !h )
             continue;
         if ( pool->persistent )
-            tmem_plist_del(pool, h, tmem_pgd_ptr(h));
+            tmem_plist_del(pool, a->list, h, tmem_pgd_ptr(h));
         else
             tmem_lru_del(pool->lru, tmem_pgd_ptr(h));
         a->n++;
     }
-    if ( pool->persistent )
-        tmem_spin_unlock(&pool->plist_lock);
-    else
+    if ( !pool->persistent )
         tmem_spin_unlock(&G.lru_lock);
 }
 
@@ -1298,11 +1303,12 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     p->obj = oh | (pr.kind << TMEM_PGD_KIND_SHIFT);
     if ( pool->persistent )
     {
-        tmem_spin_lock(&pool->plist_lock);
+        unsigned int list = tmem_plist_of(hash);
+
         if ( old )
-            tmem_plist_del(pool, old, tmem_pgd_ptr(old));
-        tmem_list_append(&pool->plist_head, &pool->plist_tail, ph, p);
-        tmem_spin_unlock(&pool->plist_lock);
+            tmem_plist_del(pool, list, old, tmem_pgd_ptr(old));
+        tmem_list_append(&pool->plist_head[list], &pool->plist_tail[list],
+                         ph, p);
     }
     else
     {
@@ -1383,7 +1389,7 @@ long tmem_pool_get(struct tmem_pool *pool, const uint64_t oid[3],
     if ( exclusive )
     {
         tmem_radix_remove(obj, index);
-        tmem_pgd_unlist(pool, h, tmem_pgd_ptr(h));
+        tmem_pgd_unlist(pool, hash, h, tmem_pgd_ptr(h));
         obj->nr_pages--;
         tmem_atomic_add(&pool->st.pages, -1);
         if ( !obj->nr_pages )
@@ -1444,7 +1450,7 @@ long tmem_pool_flush_object(struct tmem_pool *pool, const uint64_t oid[3])
     obj = tmem_obj_find(pool, oid, hash, &oh);
     if ( obj )
     {
-        struct tmem_unlist_arg a = { pool, 0 };
+        struct tmem_unlist_arg a = { pool, tmem_plist_of(hash), 0 };
 
         tmem_obj_unhash(pool, oh, obj);
         tmem_radix_walk(obj->root, obj->height, tmem_leaf_unlist, &a, false);
@@ -1642,7 +1648,6 @@ static struct tmem_pool *tmem_pool_alloc(struct tmem_client *c,
                      ((uint32_t)c->id << 16);
     for ( i = 0; i < TMEM_POOL_LOCKS; i++ )
         tmem_spin_init(&pool->obj_locks[i]);
-    tmem_spin_init(&pool->plist_lock);
     tmem_spin_init(&pool->zs.lock);
     if ( pool->shared )
     {
@@ -1670,9 +1675,10 @@ static void tmem_pool_free(struct tmem_pool *pool)
         pool->buckets[b] = 0;
         for ( oh = chain; oh; oh = obj->hnext )
         {
-            struct tmem_unlist_arg a = { pool, 0 };
+            struct tmem_unlist_arg a = { pool, 0, 0 };
 
             obj = tmem_obj_ptr(oh);
+            a.list = tmem_plist_of(obj->hash);
             tmem_radix_walk(obj->root, obj->height, tmem_leaf_unlist, &a,
                             false);
         }
@@ -1685,7 +1691,8 @@ static void tmem_pool_free(struct tmem_pool *pool)
         }
     }
     TMEM_ASSERT(!tmem_atomic_read(&pool->zs.nr_zpages));
-    TMEM_ASSERT(!pool->plist_head);
+    for ( b = 0; b < TMEM_POOL_LOCKS; b++ )
+        TMEM_ASSERT(!pool->plist_head[b]);
     if ( pool->shared )
         tmem_lru_unregister(&pool->own_lru);
     tmem_env_free(pool->buckets, pool->nbuckets * sizeof(*pool->buckets));

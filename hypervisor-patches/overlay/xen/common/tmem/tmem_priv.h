@@ -26,9 +26,12 @@
  *                             descriptors in them.  Growing the hash takes
  *                             all 64 in order, so holding any one keeps
  *                             pool->buckets and pool->nbuckets stable.
+ *                             A persistent pool keeps one page list per
+ *                             object lock (pool->plist_head[i]), under that
+ *                             lock: a persistent put or flush takes no lock
+ *                             beyond its object's.  The client's save
+ *                             cursor is under the lock of the list it is in.
  *   4. tmem_global.lru_lock   spinlock: every LRU list and owner list.
- *      pool->plist_lock       spinlock: the pool's persistent page list and
- *                             the client's save cursor (never held with 4).
  *   5. scratch->lock          per-CPU compression buffers.
  *   6. pool->zs.lock          compressed-page storage of the pool.
  *   7. slab locks, client->inv_lock   (leaves).
@@ -194,8 +197,8 @@ struct tmem_pool {
     struct tmem_lru own_lru;             /* used by shared pools */
     struct tmem_zstore zs;
 
-    tmem_spinlock_t plist_lock;
-    uint32_t plist_head, plist_tail;
+    /* Persistent pages, oldest first, one list per object lock. */
+    uint32_t plist_head[TMEM_POOL_LOCKS], plist_tail[TMEM_POOL_LOCKS];
 
     struct tmem_pool_stats st;           /* all atomic */
 };
@@ -224,9 +227,10 @@ struct tmem_client {
     long eph_gets, pers_puts, pers_gets; /* Ge Pp Gp */
     long compressed_pages, compressed_bytes, compress_poor; /* cp cb cn */
 
-    /* Save iteration: cursor under the cursor pool's plist_lock. */
+    /* Save iteration: cursor under the object lock of its list. */
     long saving, was_frozen;
     long save_pool;                      /* pool index being streamed */
+    long save_list;                      /* its page list (object lock) */
     long save_next;                      /* next descriptor to send */
     tmem_spinlock_t inv_lock;
     struct tmem_inv *inv_head;
