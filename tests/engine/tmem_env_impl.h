@@ -141,6 +141,31 @@ static inline void tmem_write_unlock(tmem_rwlock_t *l)
                                                             __ATOMIC_RELAXED))
 
 /*
+ * Per-CPU slots (tmem_env.h): one per thread that calls the engine, held
+ * from its first call until it exits (a pthread key releases it).  A thread
+ * beyond TMEM_ENV_USER_SLOTS concurrent ones gets none (the engine then
+ * takes its locked paths).
+ */
+#define TMEM_ENV_NO_SLOT      (~0u)
+#define TMEM_ENV_USER_SLOTS   64
+extern __thread unsigned int tmem_env_user_slot;   /* slot + 1; 0: none yet */
+unsigned int tmem_env_user_slot_claim(void);
+
+static inline unsigned int tmem_env_nr_cpu_slots(void)
+{
+    return TMEM_ENV_USER_SLOTS;
+}
+
+static inline unsigned int tmem_env_cpu_slot(void)
+{
+    unsigned int s = tmem_env_user_slot;
+
+    if ( __builtin_expect(s != 0, 1) )
+        return s - 1;
+    return tmem_env_user_slot_claim();
+}
+
+/*
  * Userspace-only: the simulated guest.  A caller owns `nr_frames' 4 KiB
  * frames at `mem'; frames >= nr_frames are out of range (-EINVAL) and
  * frames whose bit is set in `bad' are not RAM (-EFAULT).

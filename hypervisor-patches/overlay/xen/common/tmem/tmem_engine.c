@@ -116,6 +116,53 @@ static void tmem_slab_free(struct tmem_slab *s, uint32_t h)
     tmem_spin_unlock(&s->lock);
 }
 
+/*
+ * Up to n handles from the free list or the never-used part of the slab,
+ * in one lock round (no growth: 0 if the slab is full).  The items are not
+ * zeroed; the caller initialises every field.
+ */
+static unsigned int tmem_slab_take(struct tmem_slab *s, uint32_t *out,
+                                   unsigned int n)
+{
+    unsigned int got = 0;
+    uint32_t h;
+
+    tmem_spin_lock(&s->lock);
+    while ( got < n )
+    {
+        if ( s->free_head )
+        {
+            h = s->free_head;
+            s->free_head = *(uint32_t *)tmem_slab_ptr(s, h);
+        }
+        else if ( s->next_fresh < s->nr_chunks * TMEM_SLAB_CHUNK_ITEMS )
+            h = s->next_fresh++;
+        else
+            break;
+        out[got++] = h;
+    }
+    tmem_stat_add(&s->in_use, (long)got);   /* under s->lock */
+    tmem_stat_max(&s->in_use_max, tmem_atomic_read(&s->in_use));
+    tmem_spin_unlock(&s->lock);
+    return got;
+}
+
+/* Give n handles back in one lock round. */
+static void tmem_slab_give(struct tmem_slab *s, const uint32_t *h,
+                           unsigned int n)
+{
+    unsigned int i;
+
+    tmem_spin_lock(&s->lock);
+    for ( i = 0; i < n; i++ )
+    {
+        *(uint32_t *)tmem_slab_ptr(s, h[i]) = s->free_head;
+        s->free_head = h[i];
+    }
+    tmem_stat_add(&s->in_use, -(long)n);
+    tmem_spin_unlock(&s->lock);
+}
+
 static void tmem_slab_destroy(struct tmem_slab *s)
 {
     uint32_t c;
@@ -933,12 +980,104 @@ static void tmem_record_inv(struct tmem_pool *pool, const uint64_t oid[3],
     tmem_spin_unlock(&c->inv_lock);
 }
 
-/* Free a descriptor that is off every list and out of every tree. */
+/* ------------------------------------------------------------------------
+ * Descriptor handles through the per-CPU caches (see tmem_priv.h)
+ */
+
+static inline struct tmem_pcpu *tmem_pcpu_mine(void)
+{
+    unsigned int cpu = tmem_env_cpu_slot();
+
+    return cpu < G.nr_pcpu ? &G.pcpu[cpu] : NULL;
+}
+
+/*
+ * A descriptor for a put (global lock held).  Not zeroed: the put sets
+ * every field.  0 if none.
+ */
+static uint32_t tmem_pgd_alloc(void)
+{
+    struct tmem_pcpu *pc = tmem_pcpu_mine();
+    long n;
+
+    if ( !pc )
+        return tmem_slab_alloc(&G.pgd_slab);
+    n = pc->nr_pgd;
+    if ( !n )
+    {
+        n = tmem_slab_take(&G.pgd_slab, pc->pgd, TMEM_MAG_BATCH);
+        /* High-water mark of descriptors out of the slab. */
+        tmem_stat_max(&G.st.pgds_max, tmem_atomic_read(&G.pgd_slab.in_use));
+        if ( !n )
+            return tmem_slab_alloc(&G.pgd_slab);     /* grows the slab */
+    }
+    tmem_atomic_set(&pc->nr_pgd, n - 1);
+    return pc->pgd[n - 1];
+}
+
+/* Give a descriptor handle back (global lock held). */
+static void tmem_pgd_free_handle(uint32_t h)
+{
+    struct tmem_pcpu *pc = tmem_pcpu_mine();
+    long n;
+
+    if ( !pc )
+    {
+        tmem_slab_free(&G.pgd_slab, h);
+        return;
+    }
+    n = pc->nr_pgd;
+    if ( n == TMEM_MAG_SIZE )
+    {
+        n -= TMEM_MAG_BATCH;
+        tmem_slab_give(&G.pgd_slab, &pc->pgd[n], TMEM_MAG_BATCH);
+    }
+    pc->pgd[n] = h;
+    tmem_atomic_set(&pc->nr_pgd, n + 1);
+}
+
+/* Empty every per-CPU cache (global write lock held: all quiescent). */
+static void tmem_pcpu_drain(void)
+{
+    unsigned int i;
+
+    for ( i = 0; i < G.nr_pcpu; i++ )
+    {
+        struct tmem_pcpu *pc = &G.pcpu[i];
+
+        if ( pc->nr_pgd )
+            tmem_slab_give(&G.pgd_slab, pc->pgd, (unsigned int)pc->nr_pgd);
+        tmem_atomic_set(&pc->nr_pgd, 0);
+    }
+}
+
+/* Live descriptors (LIST's Pc): exact whenever no put or flush runs. */
+long tmem_pgd_count(void)
+{
+    long n = tmem_atomic_read(&G.pgd_slab.in_use);
+    unsigned int i;
+
+    for ( i = 0; i < G.nr_pcpu; i++ )
+        n -= tmem_atomic_read(&G.pcpu[i].nr_pgd);
+    return n > 0 ? n : 0;
+}
+
+/* Free a descriptor that is off every list and out of every tree (any
+ * context: takes the slab lock). */
 static unsigned int tmem_pgd_release(struct tmem_pool *pool, uint32_t h)
 {
     unsigned int freed = tmem_pgd_free_data(pool, tmem_pgd_ptr(h));
 
     tmem_slab_free(&G.pgd_slab, h);
+    return freed;
+}
+
+/* The same from a guest or control op (global lock held): no slab lock. */
+static unsigned int tmem_pgd_release_op(struct tmem_pool *pool, uint32_t h)
+{
+    unsigned int freed = tmem_pgd_free_data(pool, tmem_pgd_ptr(h));
+
+    tmem_pgd_free_handle(h);
     return freed;
 }
 
@@ -1218,12 +1357,17 @@ static int tmem_evict_one(struct tmem_lru *only);
 /* Pages held in the client's private pools (global read lock held). */
 static unsigned long tmem_client_pages(const struct tmem_client *c)
 {
+    uint32_t m = c->private_slots;
     unsigned long n = 0;
     unsigned int i;
 
-    for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
-        if ( c->pools[i] && !c->pools[i]->shared )
-            n += (unsigned long)tmem_atomic_read(&c->pools[i]->st.pages);
+    /* Only the slots that hold private pools: usually one or two. */
+    while ( m )
+    {
+        i = __builtin_ctz(m);
+        m &= m - 1;
+        n += (unsigned long)tmem_atomic_read(&c->pools[i]->st.pages);
+    }
     return n;
 }
 
@@ -1266,7 +1410,7 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     rc = tmem_prepare(pool, actor, x, &pr);
     if ( rc )
         goto fail;
-    ph = tmem_slab_alloc(&G.pgd_slab);
+    ph = tmem_pgd_alloc();
     if ( !ph )
     {
         rc = -TMEM_ENOMEM;
@@ -1275,7 +1419,6 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     p = tmem_pgd_ptr(ph);
     p->data = pr.data;
     p->index = index;
-    tmem_stat_max(&G.st.pgds_max, tmem_atomic_read(&G.pgd_slab.in_use));
 
     hash = tmem_oid_hash(pool, oid);
     lk = tmem_obj_lock(pool, hash);
@@ -1292,7 +1435,7 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
             tmem_obj_free(pool, oh, obj);
         }
         tmem_spin_unlock(lk);
-        tmem_slab_free(&G.pgd_slab, ph);
+        tmem_pgd_free_handle(ph);
         rc = -TMEM_ENOMEM;
         goto fail_data;
     }
@@ -1330,7 +1473,7 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
 
     if ( old )
     {
-        tmem_pgd_release(pool, old);
+        tmem_pgd_release_op(pool, old);
         tmem_stat_inc(&pool->st.dup_replaced);
     }
     tmem_stat_inc(&pool->st.good_puts);
@@ -1350,7 +1493,7 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     if ( old )
     {
         tmem_record_inv(pool, oid, index);
-        tmem_pgd_release(pool, old);
+        tmem_pgd_release_op(pool, old);
         tmem_stat_inc(&pool->st.dup_flushed);
     }
     return rc;
@@ -1415,7 +1558,7 @@ long tmem_pool_get(struct tmem_pool *pool, const uint64_t oid[3],
  out:
     tmem_spin_unlock(lk);
     if ( h )
-        tmem_pgd_release(pool, h);
+        tmem_pgd_release_op(pool, h);
     if ( rc == 1 )
         tmem_stat_inc(&pool->st.good_gets);
     return rc;
@@ -1431,7 +1574,7 @@ long tmem_pool_flush_page(struct tmem_pool *pool, const uint64_t oid[3],
     if ( h )
     {
         tmem_record_inv(pool, oid, index);
-        tmem_pgd_release(pool, h);
+        tmem_pgd_release_op(pool, h);
         tmem_stat_inc(&pool->st.good_flushes);
     }
     return h ? 1 : 0;
@@ -1774,6 +1917,8 @@ int tmem_pool_create(struct tmem_client *c, int slot, uint32_t flags,
         pool->nr_sharers = 1;
         G.shared[free_idx] = pool;
     }
+    else
+        c->private_slots |= 1u << slot;
     c->pools[slot] = pool;
     return slot;
 }
@@ -1793,6 +1938,7 @@ static long tmem_pool_detach_ptr(struct tmem_client *c, int slot,
     if ( !pool )
         return 0;
     c->pools[slot] = NULL;
+    c->private_slots &= ~(1u << slot);
     if ( pool->shared )
     {
         for ( i = 0; i < pool->nr_sharers; i++ )
@@ -1855,6 +2001,8 @@ void tmem_engine_client_destroy(uint16_t client_id)
     for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
         tmem_pool_detach_ptr(c, i, &to_free[i]);
     G.clients[c->id] = NULL;
+    /* Quiescent caches: give their handles back so the slab can trim. */
+    tmem_pcpu_drain();
     tmem_write_unlock(&G.lock);
 
     /* Unreachable now: free at leisure, without the global lock. */
@@ -2078,6 +2226,10 @@ int tmem_engine_init(void)
             goto fail;
         tmem_spin_init(&G.scratch[i]->lock);
     }
+    G.nr_pcpu = tmem_env_nr_cpu_slots();
+    G.pcpu = tmem_env_zalloc(G.nr_pcpu * sizeof(*G.pcpu));
+    if ( !G.pcpu )
+        goto fail;
     G.initialised = true;
     return 0;
 
@@ -2106,6 +2258,7 @@ void tmem_engine_exit(void)
     for ( i = 0; i < G.nr_scratch; i++ )
         tmem_env_free(G.scratch[i], sizeof(struct tmem_scratch));
     tmem_env_free(G.scratch, G.nr_scratch * sizeof(*G.scratch));
+    tmem_env_free(G.pcpu, G.nr_pcpu * sizeof(*G.pcpu));
     tmem_env_free(G.clients, TMEM_ENGINE_MAX_CLIENTS * sizeof(*G.clients));
     tmem_slab_destroy(&G.pgd_slab);
     tmem_slab_destroy(&G.obj_slab);

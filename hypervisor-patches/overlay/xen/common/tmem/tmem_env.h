@@ -98,4 +98,23 @@ uint64_t tmem_env_now_ns(void);
 unsigned int tmem_env_nr_cpus(void);
 unsigned int tmem_env_cpu_hint(void);
 
+/*
+ * Per-CPU slots: data the engine touches WITHOUT a lock.
+ *
+ *   unsigned int tmem_env_nr_cpu_slots(void): fixed once the engine runs;
+ *   unsigned int tmem_env_cpu_slot(void): the slot owned by the calling
+ *       context, or any value >= tmem_env_nr_cpu_slots() (e.g.
+ *       TMEM_ENV_NO_SLOT) when it has none.
+ *
+ * Contract: while a context is inside one engine call, no other context
+ * uses its slot, and the engine is not re-entered on that slot.  Xen:
+ * smp_processor_id() and nr_cpu_ids (hypervisor code is not preempted
+ * between its explicit scheduling points, none of which the engine
+ * reaches, and the glue never enters the engine on a CPU already inside
+ * it, see tmem_in_engine).  Userspace: a slot held by the calling thread
+ * from its first use until the thread exits.  The engine keeps nothing in
+ * a slot across a call out to the environment.
+ * Provided by <tmem_env_impl.h> (usually inline).
+ */
+
 #endif /* TMEM_ENV_H */

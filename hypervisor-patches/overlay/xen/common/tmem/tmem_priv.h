@@ -217,6 +217,8 @@ struct tmem_inv {
 struct tmem_client {
     uint16_t id;
     struct tmem_pool *pools[TMEM_ENGINE_MAX_POOLS_PER_CLIENT];
+    uint32_t private_slots;              /* bit i: pools[i] is private;
+                                            under global write lock */
     long frozen, compress;               /* atomic */
     struct tmem_lru lru;
     unsigned int nr_auth;                /* under global write lock */
@@ -247,6 +249,27 @@ struct tmem_scratch {
     tmem_spinlock_t lock;
 };
 
+/*
+ * ---- per-CPU caches (tmem_env_cpu_slot()): no lock ----
+ *
+ * Descriptor handles taken from / given back to G.pgd_slab in batches, so
+ * that a put or flush under the global read lock takes no slab lock.  Only
+ * the slot's owner touches a cache, and only inside a guest or control op
+ * (global lock held, read or write); eviction and pool teardown, which may
+ * run without the global lock, use the slab directly.  Holding the global
+ * lock for writing therefore makes every cache quiescent: that is when they
+ * are drained (client destruction).  Handles in a cache count in
+ * pgd_slab.in_use; LIST's Pc subtracts them (tmem_pgd_count()).
+ */
+#define TMEM_MAG_SIZE   32
+#define TMEM_MAG_BATCH  16
+
+struct tmem_pcpu {
+    long nr_pgd;                         /* read by LIST: relaxed atomic */
+    uint32_t pgd[TMEM_MAG_SIZE];
+    uint8_t pad[56];                     /* 192 bytes: no shared lines */
+};
+
 /* ---- global state ---- */
 
 struct tmem_global_stats {
@@ -272,6 +295,9 @@ struct tmem_global {
 
     unsigned int nr_scratch;
     struct tmem_scratch **scratch;
+
+    unsigned int nr_pcpu;
+    struct tmem_pcpu *pcpu;
 
     struct tmem_global_stats st;
     bool initialised;
@@ -342,6 +368,8 @@ long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
                 bool relinquish);
 int tmem_client_slot_of(const struct tmem_client *c,
                         const struct tmem_pool *pool);
+
+long tmem_pgd_count(void);
 
 /* Control plane (tmem_ctl.c). */
 long tmem_ctl_list(struct tmem_engine_ctl *ctl);

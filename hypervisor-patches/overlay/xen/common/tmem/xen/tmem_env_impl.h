@@ -16,6 +16,8 @@
 #include <xen/rwlock.h>
 #include <asm/atomic.h>
 #include <asm/system.h>
+#include <xen/cpumask.h>
+#include <xen/smp.h>
 
 #define TMEM_ASSERT(cond)       ASSERT(cond)
 #define TMEM_NOSPEC(idx, size)  array_index_nospec(idx, size)
@@ -53,6 +55,22 @@ static inline void tmem_atomic_set(long *p, long v)
 static inline void tmem_atomic_add(long *p, long v)
 {
     arch_fetch_and_add(p, v);
+}
+
+/*
+ * Per-CPU slots (tmem_env.h): the CPU itself.  Engine code runs with
+ * tmem_in_engine set and is never preempted or re-entered on a CPU.
+ */
+#define TMEM_ENV_NO_SLOT        (~0u)
+
+static inline unsigned int tmem_env_nr_cpu_slots(void)
+{
+    return nr_cpu_ids;
+}
+
+static inline unsigned int tmem_env_cpu_slot(void)
+{
+    return smp_processor_id();
 }
 
 #endif /* TMEM_ENV_IMPL_H */
