@@ -341,6 +341,7 @@ unsigned int tmem_env_cpu_hint(void)
 /* ---- per-CPU slots: one per live thread ---- */
 
 __thread unsigned int tmem_env_user_slot;
+struct tmem_env_user_reader tmem_env_user_readers[TMEM_ENV_USER_SLOTS];
 static unsigned char env_slot_used[TMEM_ENV_USER_SLOTS];
 static pthread_key_t env_slot_key;
 static pthread_once_t env_slot_once = PTHREAD_ONCE_INIT;

@@ -169,7 +169,7 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
         tmem_text_kv(t, "Om", RD(&st->objs_max));
         tmem_text_kv(t, "Pc", tmem_pgd_count());
         tmem_text_kv(t, "Pm", RD(&st->pgds_max));
-        tmem_text_kv(t, "Fc", RD(&st->data_pages));
+        tmem_text_kv(t, "Fc", tmem_data_pages_count());
         tmem_text_kv(t, "Fm", RD(&st->data_pages_max));
     }
     tmem_text_putc(t, '\n');

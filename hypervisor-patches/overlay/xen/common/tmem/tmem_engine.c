@@ -512,6 +512,40 @@ static struct tmem_lru *tmem_lru_pick(void)
  * Data pages and compressed storage
  */
 
+/* Count data pages: in this CPU's slot, folded in now and then. */
+static void tmem_data_pages_add(long v)
+{
+    struct tmem_pcpu *pc = tmem_pcpu_mine();
+    long d;
+
+    if ( pc )
+    {
+        d = pc->data_pages + v;
+        if ( d < TMEM_PCPU_FOLD && d > -TMEM_PCPU_FOLD )
+        {
+            tmem_atomic_set(&pc->data_pages, d);
+            return;
+        }
+        tmem_atomic_set(&pc->data_pages, 0);
+        v = d;
+    }
+    tmem_atomic_add(&G.st.data_pages, v);
+    /* High-water mark, sampled when a slot folds (LIST samples too). */
+    tmem_stat_max(&G.st.data_pages_max, tmem_atomic_read(&G.st.data_pages));
+}
+
+/* Data pages held (LIST's Fc): exact whenever no op runs. */
+long tmem_data_pages_count(void)
+{
+    long n = tmem_atomic_read(&G.st.data_pages);
+    unsigned int i;
+
+    for ( i = 0; i < G.nr_pcpu; i++ )
+        n += tmem_atomic_read(&G.pcpu[i].data_pages);
+    tmem_stat_max(&G.st.data_pages_max, n);
+    return n;
+}
+
 static struct tmem_env_page *tmem_data_page_alloc(struct tmem_pool *pool)
 {
     struct tmem_env_page *pg;
@@ -525,9 +559,7 @@ static struct tmem_env_page *tmem_data_page_alloc(struct tmem_pool *pool)
                                  &reason);
         if ( pg )
         {
-            tmem_atomic_add(&G.st.data_pages, 1);
-            tmem_stat_max(&G.st.data_pages_max,
-                          tmem_atomic_read(&G.st.data_pages));
+            tmem_data_pages_add(1);
             if ( !pool->persistent )
                 tmem_atomic_add(&G.st.eph_data_pages, 1);
             return pg;
@@ -543,7 +575,7 @@ static void tmem_data_page_free(struct tmem_pool *pool,
                                 struct tmem_env_page *pg)
 {
     tmem_env_free_page(pg, pool->charge_domid, pool->persistent);
-    tmem_atomic_add(&G.st.data_pages, -1);
+    tmem_data_pages_add(-1);
     if ( !pool->persistent )
         tmem_atomic_add(&G.st.eph_data_pages, -1);
 }
@@ -984,13 +1016,6 @@ static void tmem_record_inv(struct tmem_pool *pool, const uint64_t oid[3],
  * Descriptor handles through the per-CPU caches (see tmem_priv.h)
  */
 
-static inline struct tmem_pcpu *tmem_pcpu_mine(void)
-{
-    unsigned int cpu = tmem_env_cpu_slot();
-
-    return cpu < G.nr_pcpu ? &G.pcpu[cpu] : NULL;
-}
-
 /*
  * A descriptor for a put (global lock held).  Not zeroed: the put sets
  * every field.  0 if none.
@@ -1399,17 +1424,37 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     struct tmem_obj *obj;
     struct tmem_pgd *p;
     struct tmem_prep pr = { 0, TMEM_PGD_FILL };
+    struct tmem_env_page *pg = NULL;
     tmem_spinlock_t *lk;
+    uint64_t w = 0;
     bool grow;
+    void *va;
     long rc;
 
     tmem_stat_inc(&pool->st.puts);
     rc = tmem_client_page_cap(pool);
     if ( rc )
         goto fail;
-    rc = tmem_prepare(pool, actor, x, &pr);
-    if ( rc )
-        goto fail;
+    /*
+     * Uncompressed: take a data page now and copy into it below, under the
+     * object lock, after every locked instruction of the put, so that the
+     * copy's stores drain while the put finishes and the caller moves on.
+     * Compressed, or no page to be had: tmem_prepare() stores the page
+     * (as a word if it is same-filled) before the lock.
+     */
+    if ( !tmem_atomic_read(&pool->client->compress) )
+        pg = tmem_data_page_alloc(pool);
+    if ( pg )
+    {
+        pr.kind = TMEM_PGD_RAW;
+        pr.data = (uintptr_t)pg;
+    }
+    else
+    {
+        rc = tmem_prepare(pool, actor, x, &pr);
+        if ( rc )
+            goto fail;
+    }
     ph = tmem_pgd_alloc();
     if ( !ph )
     {
@@ -1417,7 +1462,6 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
         goto fail_data;
     }
     p = tmem_pgd_ptr(ph);
-    p->data = pr.data;
     p->index = index;
 
     hash = tmem_oid_hash(pool, oid);
@@ -1440,6 +1484,42 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
         goto fail_data;
     }
     old = *slot;
+    if ( !old )
+    {
+        /* Counted before the copy: no locked add after it. */
+        tmem_atomic_add(&pool->st.pages, 1);
+        tmem_stat_max(&pool->st.pages_max,
+                      tmem_atomic_read(&pool->st.pages));
+    }
+    if ( pg )
+    {
+        va = tmem_env_map_page(pg);
+        rc = tmem_xfer_in(x, va);
+        if ( !rc && tmem_same_filled(va, &w) )
+            rc = 1;
+        tmem_env_unmap_page(va);
+        if ( rc < 0 )
+        {
+            if ( !old )
+                tmem_atomic_add(&pool->st.pages, -1);
+            if ( !obj->nr_pages )
+            {
+                tmem_obj_unhash(pool, oh, obj);
+                tmem_obj_free(pool, oh, obj);
+            }
+            tmem_spin_unlock(lk);
+            tmem_pgd_free_handle(ph);
+            goto fail_data;
+        }
+        if ( rc == 1 )
+        {
+            /* Same-filled: the word is enough. */
+            tmem_data_page_free(pool, pg);
+            pr.kind = TMEM_PGD_FILL;
+            pr.data = w;
+        }
+    }
+    p->data = pr.data;
     *slot = ph;
     if ( !old )
         leaf->count++;
@@ -1462,12 +1542,7 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
         tmem_spin_unlock(&G.lru_lock);
     }
     if ( !old )
-    {
         obj->nr_pages++;
-        tmem_atomic_add(&pool->st.pages, 1);
-        tmem_stat_max(&pool->st.pages_max,
-                      tmem_atomic_read(&pool->st.pages));
-    }
     grow = !old && tmem_pool_wants_growth(pool);
     tmem_spin_unlock(lk);
 

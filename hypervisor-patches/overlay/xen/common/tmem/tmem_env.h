@@ -23,8 +23,13 @@
  *        tmem_spin_unlock(l), tmem_spin_trylock(l) -> nonzero if taken.
  *    tmem_rwlock_t;    tmem_rwlock_init(l), tmem_read_lock(l),
  *        tmem_read_unlock(l), tmem_write_lock(l), tmem_write_unlock(l).
- *    (Xen: spinlock_t/spin_lock/..., rwlock_t/read_lock/...; all take a
- *    pointer.)
+ *        A per-CPU ("big reader") rwlock: a reader marks its own slot
+ *        (see tmem_env_cpu_slot()) and fences, its unlock is a plain
+ *        store; a writer excludes new readers and waits for every slot.
+ *        Readers never nest and unlock in the context that locked; the
+ *        engine has exactly one (the global lock).
+ *    (Xen: spinlock_t/spin_lock/..., percpu_rwlock_t/percpu_read_lock/...;
+ *    all take a pointer.)
  *
  *  Atomic counters on `long' (64-bit on x86-64), relaxed ordering is enough:
  *    tmem_atomic_read(long *p), tmem_atomic_set(long *p, long v),

@@ -267,8 +267,16 @@ struct tmem_scratch {
 struct tmem_pcpu {
     long nr_pgd;                         /* read by LIST: relaxed atomic */
     uint32_t pgd[TMEM_MAG_SIZE];
-    uint8_t pad[56];                     /* 192 bytes: no shared lines */
+    /*
+     * Data pages allocated minus freed by this slot and not yet folded
+     * into G.st.data_pages (folded at +-TMEM_PCPU_FOLD).  Any engine call
+     * may use it (eviction and teardown too: a slot is its caller's for
+     * the whole call), so no page ever costs a shared locked add here.
+     */
+    long data_pages;
+    uint8_t pad[48];                     /* 192 bytes: no shared lines */
 };
+#define TMEM_PCPU_FOLD  32
 
 /* ---- global state ---- */
 
@@ -279,7 +287,7 @@ struct tmem_global_stats {
     long eph_pages, eph_pages_max;       /* Ec Em */
     long objs, objs_max;                 /* Oc Om */
     long pgds_max;                       /* Pm (Pc is the slab count) */
-    long data_pages, data_pages_max;     /* Fc Fm */
+    long data_pages, data_pages_max;     /* Fc (+ per-CPU deltas) Fm */
     long eph_data_pages;                 /* freeable now */
 };
 
@@ -370,6 +378,15 @@ int tmem_client_slot_of(const struct tmem_client *c,
                         const struct tmem_pool *pool);
 
 long tmem_pgd_count(void);
+long tmem_data_pages_count(void);
+
+/* The calling context's per-CPU slot, or NULL when it has none. */
+static inline struct tmem_pcpu *tmem_pcpu_mine(void)
+{
+    unsigned int cpu = tmem_env_cpu_slot();
+
+    return cpu < tmem_global.nr_pcpu ? &tmem_global.pcpu[cpu] : NULL;
+}
 
 /* Control plane (tmem_ctl.c). */
 long tmem_ctl_list(struct tmem_engine_ctl *ctl);
