@@ -830,6 +830,22 @@ static void tmem_fill_page(void *va, uint64_t word)
         w[i] = word;
 }
 
+/*
+ * A stored page is cold (usually in DRAM, far from the last reader): ask
+ * for all of its lines before copying it out, so that their misses overlap
+ * instead of ramping up line by line behind the copy (and, in Xen, behind
+ * the guest frame lookup the copy starts with).  Measured in the bench at
+ * 256K and 1M pages stored: get 245-262 -> 169-194 ns.
+ */
+static inline void tmem_prefetch_page(const void *va)
+{
+    const uint8_t *b = va;
+    unsigned int i;
+
+    for ( i = 0; i < TMEM_PAGE_SIZE; i += TMEM_CACHE_LINE )
+        __builtin_prefetch(b + i, 0, 3);
+}
+
 /* Copy a stored page out to x.  Caller holds what keeps p alive. */
 int tmem_pgd_read(const struct tmem_pgd *p, struct tmem_pool *pool,
                   const struct tmem_xfer *x)
@@ -844,6 +860,7 @@ int tmem_pgd_read(const struct tmem_pgd *p, struct tmem_pool *pool,
     {
     case TMEM_PGD_RAW:
         va = tmem_env_map_page((struct tmem_env_page *)(uintptr_t)p->data);
+        tmem_prefetch_page(va);
         rc = tmem_xfer_out(x, va);
         tmem_env_unmap_page(va);
         return rc;

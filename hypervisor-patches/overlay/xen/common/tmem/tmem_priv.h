@@ -52,6 +52,7 @@
 #include "tmem_lzo.h"
 
 #define TMEM_PAGE_SIZE       TMEM_ENGINE_PAGE_SIZE
+#define TMEM_CACHE_LINE      64
 #define tmem_likely(x)       __builtin_expect(!!(x), 1)
 #define tmem_unlikely(x)     __builtin_expect(!!(x), 0)
 
