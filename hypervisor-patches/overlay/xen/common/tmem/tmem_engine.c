@@ -770,6 +770,33 @@ static unsigned int tmem_pgd_free_data(struct tmem_pool *pool,
  * Scratch buffers and transfers
  */
 
+/*
+ * Data pages are cold: a stored page is usually in DRAM by the time it is
+ * read, and a freshly allocated one is wherever the allocator left it.
+ * Ask for all 64 lines of a page at once, before the copy (and before the
+ * work that precedes it), so that their misses overlap instead of ramping
+ * up line by line behind the copy.  Prefetches are hints: no fault, no
+ * ordering against locks.  Measured in the bench (min of reps): get at
+ * 256K/1M pages stored 245-262 -> 169-194 ns; put 237-242 -> 192-197 ns.
+ */
+static inline void tmem_prefetch_page(const void *va)
+{
+    const uint8_t *b = va;
+    unsigned int i;
+
+    for ( i = 0; i < TMEM_PAGE_SIZE; i += TMEM_CACHE_LINE )
+        __builtin_prefetch(b + i, 0, 3);
+}
+
+static inline void tmem_prefetch_page_w(void *va)
+{
+    uint8_t *b = va;
+    unsigned int i;
+
+    for ( i = 0; i < TMEM_PAGE_SIZE; i += TMEM_CACHE_LINE )
+        __builtin_prefetch(b + i, 1, 3);
+}
+
 static struct tmem_scratch *tmem_scratch_get(void)
 {
     unsigned int home = tmem_env_cpu_hint() % G.nr_scratch, i;
@@ -830,21 +857,6 @@ static void tmem_fill_page(void *va, uint64_t word)
         w[i] = word;
 }
 
-/*
- * A stored page is cold (usually in DRAM, far from the last reader): ask
- * for all of its lines before copying it out, so that their misses overlap
- * instead of ramping up line by line behind the copy (and, in Xen, behind
- * the guest frame lookup the copy starts with).  Measured in the bench at
- * 256K and 1M pages stored: get 245-262 -> 169-194 ns.
- */
-static inline void tmem_prefetch_page(const void *va)
-{
-    const uint8_t *b = va;
-    unsigned int i;
-
-    for ( i = 0; i < TMEM_PAGE_SIZE; i += TMEM_CACHE_LINE )
-        __builtin_prefetch(b + i, 0, 3);
-}
 
 /* Copy a stored page out to x.  Caller holds what keeps p alive. */
 int tmem_pgd_read(const struct tmem_pgd *p, struct tmem_pool *pool,
@@ -1465,6 +1477,10 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     {
         pr.kind = TMEM_PGD_RAW;
         pr.data = (uintptr_t)pg;
+        /* Its lines arrive while we take the descriptor, object and slot. */
+        va = tmem_env_map_page(pg);
+        tmem_prefetch_page_w(va);
+        tmem_env_unmap_page(va);
     }
     else
     {
