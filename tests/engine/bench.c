@@ -140,7 +140,15 @@ static double run_memcpy(unsigned long n)
         memcpy(hg_frame(&g, (i + 7) % GUEST_FRAMES),
                tmem_env_map_page(pages[i]), 4096);
     t = (now_s() - t0) * 1e9 / (2.0 * n);
-    for ( i = 0; i < n; i++ )
+    /*
+     * Give the pages back in reverse: the allocator (a LIFO) is then exactly
+     * as we found it, and the engine's puts below receive these same pages
+     * in this same order.  Freeing in allocation order handed the engine the
+     * pages in descending address order while the reference walked them
+     * ascending, which alone made the engine's gets ~2x slower than the same
+     * copies in the reference (next-page hardware prefetch).
+     */
+    for ( i = n; i-- > 0; )
         tmem_env_free_page(pages[i], CLIENT, true);
     free(pages);
     make_corpus();               /* the gets above overwrote frames */

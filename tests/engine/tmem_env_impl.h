@@ -76,63 +76,118 @@ static inline void tmem_spin_unlock(tmem_spinlock_t *l)
 }
 
 /*
- * Writer-preferring rwlock, like Xen's: once a writer waits, new readers
- * wait too, so a recursive read lock could deadlock here as it would in Xen.
+ * Per-CPU slots (tmem_env.h): one per thread that calls the engine, held
+ * from its first call until it exits (a pthread key releases it).  A thread
+ * beyond TMEM_ENV_USER_SLOTS concurrent ones gets none (the engine then
+ * takes its locked paths).
  */
-#define TMEM_RW_WHELD  0x40000000u
-#define TMEM_RW_WWAIT  0x20000000u
-#define TMEM_RW_READER 0x1fffffffu
-typedef struct { unsigned int v; } tmem_rwlock_t;
+#define TMEM_ENV_NO_SLOT      (~0u)
+#define TMEM_ENV_USER_SLOTS   64
+extern __thread unsigned int tmem_env_user_slot;   /* slot + 1; 0: none yet */
+unsigned int tmem_env_user_slot_claim(void);
+
+static inline unsigned int tmem_env_nr_cpu_slots(void)
+{
+    return TMEM_ENV_USER_SLOTS;
+}
+
+static inline unsigned int tmem_env_cpu_slot(void)
+{
+    unsigned int s = tmem_env_user_slot;
+
+    if ( __builtin_expect(s != 0, 1) )
+        return s - 1;
+    return tmem_env_user_slot_claim();
+}
+
+/*
+ * Per-CPU ("big reader") rwlock, writer-preferring like Xen's
+ * percpu_rwlock: a reader publishes the lock in its slot and then checks
+ * for a writer (both sequentially consistent: one of the two sees the
+ * other); its unlock is a plain release store.  A writer serialises with
+ * other writers, announces itself, and waits until no slot holds the lock.
+ * Threads without a slot count in `overflow' (locked increments).  A
+ * nested read lock aborts: in Xen it could deadlock against a writer.
+ */
+typedef struct {
+    int writer;                  /* a writer holds or wants the lock */
+    long overflow;               /* readers without a slot */
+    tmem_spinlock_t wlock;       /* serialises writers */
+} tmem_rwlock_t;
+
+struct tmem_env_user_reader {
+    const void *held;            /* the rwlock this slot reads, or NULL */
+    char pad[56];
+};
+extern struct tmem_env_user_reader tmem_env_user_readers[TMEM_ENV_USER_SLOTS];
 
 static inline void tmem_rwlock_init(tmem_rwlock_t *l)
 {
-    __atomic_store_n(&l->v, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&l->writer, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&l->overflow, 0, __ATOMIC_RELAXED);
+    tmem_spin_init(&l->wlock);
 }
 
 static inline void tmem_read_lock(tmem_rwlock_t *l)
 {
-    unsigned int spins = 0, s;
+    unsigned int s = tmem_env_cpu_slot(), spins = 0;
+    struct tmem_env_user_reader *r;
 
+    if ( s >= TMEM_ENV_USER_SLOTS )
+    {
+        for ( ;; )
+        {
+            __atomic_add_fetch(&l->overflow, 1, __ATOMIC_SEQ_CST);
+            if ( !__atomic_load_n(&l->writer, __ATOMIC_SEQ_CST) )
+                return;
+            __atomic_sub_fetch(&l->overflow, 1, __ATOMIC_RELEASE);
+            while ( __atomic_load_n(&l->writer, __ATOMIC_ACQUIRE) )
+                tmem_env_relax(&spins);
+        }
+    }
+    r = &tmem_env_user_readers[s];
+    if ( __atomic_load_n(&r->held, __ATOMIC_RELAXED) )
+        abort();                 /* nested read lock */
     for ( ;; )
     {
-        s = __atomic_load_n(&l->v, __ATOMIC_RELAXED);
-        if ( !(s & (TMEM_RW_WHELD | TMEM_RW_WWAIT)) &&
-             __atomic_compare_exchange_n(&l->v, &s, s + 1, false,
-                                         __ATOMIC_ACQUIRE, __ATOMIC_RELAXED) )
+        __atomic_store_n(&r->held, l, __ATOMIC_SEQ_CST);
+        if ( !__atomic_load_n(&l->writer, __ATOMIC_SEQ_CST) )
             return;
-        tmem_env_relax(&spins);
+        __atomic_store_n(&r->held, NULL, __ATOMIC_RELEASE);
+        while ( __atomic_load_n(&l->writer, __ATOMIC_ACQUIRE) )
+            tmem_env_relax(&spins);
     }
 }
 
 static inline void tmem_read_unlock(tmem_rwlock_t *l)
 {
-    __atomic_fetch_sub(&l->v, 1, __ATOMIC_RELEASE);
+    unsigned int s = tmem_env_cpu_slot();
+
+    if ( s >= TMEM_ENV_USER_SLOTS )
+        __atomic_sub_fetch(&l->overflow, 1, __ATOMIC_RELEASE);
+    else
+        __atomic_store_n(&tmem_env_user_readers[s].held, NULL,
+                         __ATOMIC_RELEASE);
 }
 
 static inline void tmem_write_lock(tmem_rwlock_t *l)
 {
-    unsigned int spins = 0, s;
+    unsigned int i, spins = 0;
 
-    for ( ;; )
-    {
-        s = __atomic_load_n(&l->v, __ATOMIC_RELAXED);
-        if ( !(s & (TMEM_RW_WHELD | TMEM_RW_READER)) )
-        {
-            if ( __atomic_compare_exchange_n(&l->v, &s, TMEM_RW_WHELD, false,
-                                             __ATOMIC_ACQUIRE,
-                                             __ATOMIC_RELAXED) )
-                return;
-            continue;
-        }
-        if ( !(s & TMEM_RW_WWAIT) )
-            __atomic_fetch_or(&l->v, TMEM_RW_WWAIT, __ATOMIC_RELAXED);
+    tmem_spin_lock(&l->wlock);
+    __atomic_store_n(&l->writer, 1, __ATOMIC_SEQ_CST);
+    for ( i = 0; i < TMEM_ENV_USER_SLOTS; i++ )
+        while ( __atomic_load_n(&tmem_env_user_readers[i].held,
+                                __ATOMIC_SEQ_CST) == l )
+            tmem_env_relax(&spins);
+    while ( __atomic_load_n(&l->overflow, __ATOMIC_SEQ_CST) )
         tmem_env_relax(&spins);
-    }
 }
 
 static inline void tmem_write_unlock(tmem_rwlock_t *l)
 {
-    __atomic_fetch_and(&l->v, ~TMEM_RW_WHELD, __ATOMIC_RELEASE);
+    __atomic_store_n(&l->writer, 0, __ATOMIC_RELEASE);
+    tmem_spin_unlock(&l->wlock);
 }
 
 #define tmem_atomic_read(p)      __atomic_load_n((p), __ATOMIC_RELAXED)

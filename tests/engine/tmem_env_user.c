@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "tmem_engine.h"
+#include <pthread.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -335,4 +336,49 @@ unsigned int tmem_env_cpu_hint(void)
     int c = sched_getcpu();
 
     return c >= 0 ? (unsigned int)c : 0;
+}
+
+/* ---- per-CPU slots: one per live thread ---- */
+
+__thread unsigned int tmem_env_user_slot;
+struct tmem_env_user_reader tmem_env_user_readers[TMEM_ENV_USER_SLOTS];
+static unsigned char env_slot_used[TMEM_ENV_USER_SLOTS];
+static pthread_key_t env_slot_key;
+static pthread_once_t env_slot_once = PTHREAD_ONCE_INIT;
+
+static void env_slot_release(void *v)
+{
+    unsigned int s = (unsigned int)(uintptr_t)v;
+
+    if ( !s || s > TMEM_ENV_USER_SLOTS )
+        return;
+    tmem_spin_lock(&env_lock);
+    env_slot_used[s - 1] = 0;
+    tmem_spin_unlock(&env_lock);
+}
+
+static void env_slot_key_init(void)
+{
+    if ( pthread_key_create(&env_slot_key, env_slot_release) )
+        abort();
+}
+
+unsigned int tmem_env_user_slot_claim(void)
+{
+    unsigned int i, s = TMEM_ENV_USER_SLOTS + 1;    /* none */
+
+    pthread_once(&env_slot_once, env_slot_key_init);
+    tmem_spin_lock(&env_lock);
+    for ( i = 0; i < TMEM_ENV_USER_SLOTS; i++ )
+        if ( !env_slot_used[i] )
+        {
+            env_slot_used[i] = 1;
+            s = i + 1;
+            break;
+        }
+    tmem_spin_unlock(&env_lock);
+    if ( s <= TMEM_ENV_USER_SLOTS )
+        pthread_setspecific(env_slot_key, (void *)(uintptr_t)s);
+    tmem_env_user_slot = s;
+    return s - 1;
 }

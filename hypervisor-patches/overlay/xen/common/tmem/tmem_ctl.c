@@ -167,9 +167,9 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
         tmem_text_kv(t, "Em", RD(&st->eph_pages_max));
         tmem_text_kv(t, "Oc", RD(&st->objs));
         tmem_text_kv(t, "Om", RD(&st->objs_max));
-        tmem_text_kv(t, "Pc", RD(&G.pgd_slab.in_use));
+        tmem_text_kv(t, "Pc", tmem_pgd_count());
         tmem_text_kv(t, "Pm", RD(&st->pgds_max));
-        tmem_text_kv(t, "Fc", RD(&st->data_pages));
+        tmem_text_kv(t, "Fc", tmem_data_pages_count());
         tmem_text_kv(t, "Fm", RD(&st->data_pages_max));
     }
     tmem_text_putc(t, '\n');
@@ -232,6 +232,7 @@ static long tmem_save_begin(struct tmem_client *c)
     tmem_atomic_set(&c->was_frozen, tmem_atomic_read(&c->frozen));
     tmem_atomic_set(&c->frozen, 1);
     tmem_atomic_set(&c->save_pool, 0);
+    tmem_atomic_set(&c->save_list, 0);
     tmem_atomic_set(&c->save_next, (long)TMEM_SAVE_UNSTARTED);
     tmem_atomic_set(&c->saving, 1);
     return 1;
@@ -244,7 +245,8 @@ static long tmem_save_next_page(struct tmem_client *c,
     struct tmem_pool *pool;
     struct tmem_pgd *p;
     struct tmem_obj *obj;
-    long slot;
+    tmem_spinlock_t *lk;
+    long slot, list;
     uint32_t h;
     int rc;
 
@@ -260,14 +262,21 @@ static long tmem_save_next_page(struct tmem_client *c,
         pool = c->pools[slot];
         if ( !pool || !pool->persistent )
             goto next_pool;
-        tmem_spin_lock(&pool->plist_lock);
+        /* The pool's lists one after the other, each under its lock. */
+        list = tmem_atomic_read(&c->save_list);
+        if ( list >= TMEM_POOL_LOCKS )
+            goto next_pool;
+        lk = &pool->obj_locks[list];
+        tmem_spin_lock(lk);
         h = (uint32_t)tmem_atomic_read(&c->save_next);
         if ( h == TMEM_SAVE_UNSTARTED )
-            h = pool->plist_head;
+            h = pool->plist_head[list];
         if ( !h )
         {
-            tmem_spin_unlock(&pool->plist_lock);
-            goto next_pool;
+            tmem_spin_unlock(lk);
+            tmem_atomic_set(&c->save_list, list + 1);
+            tmem_atomic_set(&c->save_next, (long)TMEM_SAVE_UNSTARTED);
+            continue;
         }
         /* Data is freed only after the page leaves the list: safe here. */
         p = tmem_pgd_ptr(h);
@@ -278,13 +287,14 @@ static long tmem_save_next_page(struct tmem_client *c,
         ctl->out_oid[1] = obj->oid[1];
         ctl->out_oid[2] = obj->oid[2];
         ctl->out_index = p->index;
-        /* 0 at the end of the list: the next call moves to the next pool. */
+        /* 0 at the end of the list: the next call moves to the next one. */
         tmem_atomic_set(&c->save_next, (long)p->next);
-        tmem_spin_unlock(&pool->plist_lock);
+        tmem_spin_unlock(lk);
         return rc ? rc : 1;
 
     next_pool:
         tmem_atomic_set(&c->save_pool, slot + 1);
+        tmem_atomic_set(&c->save_list, 0);
         tmem_atomic_set(&c->save_next, (long)TMEM_SAVE_UNSTARTED);
     }
 }

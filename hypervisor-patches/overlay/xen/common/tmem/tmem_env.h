@@ -23,8 +23,13 @@
  *        tmem_spin_unlock(l), tmem_spin_trylock(l) -> nonzero if taken.
  *    tmem_rwlock_t;    tmem_rwlock_init(l), tmem_read_lock(l),
  *        tmem_read_unlock(l), tmem_write_lock(l), tmem_write_unlock(l).
- *    (Xen: spinlock_t/spin_lock/..., rwlock_t/read_lock/...; all take a
- *    pointer.)
+ *        A per-CPU ("big reader") rwlock: a reader marks its own slot
+ *        (see tmem_env_cpu_slot()) and fences, its unlock is a plain
+ *        store; a writer excludes new readers and waits for every slot.
+ *        Readers never nest and unlock in the context that locked; the
+ *        engine has exactly one (the global lock).
+ *    (Xen: spinlock_t/spin_lock/..., percpu_rwlock_t/percpu_read_lock/...;
+ *    all take a pointer.)
  *
  *  Atomic counters on `long' (64-bit on x86-64), relaxed ordering is enough:
  *    tmem_atomic_read(long *p), tmem_atomic_set(long *p, long v),
@@ -97,5 +102,24 @@ uint64_t tmem_env_now_ns(void);
  * buffers; it locks them, so a stale hint is harmless. */
 unsigned int tmem_env_nr_cpus(void);
 unsigned int tmem_env_cpu_hint(void);
+
+/*
+ * Per-CPU slots: data the engine touches WITHOUT a lock.
+ *
+ *   unsigned int tmem_env_nr_cpu_slots(void): fixed once the engine runs;
+ *   unsigned int tmem_env_cpu_slot(void): the slot owned by the calling
+ *       context, or any value >= tmem_env_nr_cpu_slots() (e.g.
+ *       TMEM_ENV_NO_SLOT) when it has none.
+ *
+ * Contract: while a context is inside one engine call, no other context
+ * uses its slot, and the engine is not re-entered on that slot.  Xen:
+ * smp_processor_id() and nr_cpu_ids (hypervisor code is not preempted
+ * between its explicit scheduling points, none of which the engine
+ * reaches, and the glue never enters the engine on a CPU already inside
+ * it, see tmem_in_engine).  Userspace: a slot held by the calling thread
+ * from its first use until the thread exits.  The engine keeps nothing in
+ * a slot across a call out to the environment.
+ * Provided by <tmem_env_impl.h> (usually inline).
+ */
 
 #endif /* TMEM_ENV_H */

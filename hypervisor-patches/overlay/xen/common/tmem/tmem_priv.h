@@ -26,9 +26,12 @@
  *                             descriptors in them.  Growing the hash takes
  *                             all 64 in order, so holding any one keeps
  *                             pool->buckets and pool->nbuckets stable.
+ *                             A persistent pool keeps one page list per
+ *                             object lock (pool->plist_head[i]), under that
+ *                             lock: a persistent put or flush takes no lock
+ *                             beyond its object's.  The client's save
+ *                             cursor is under the lock of the list it is in.
  *   4. tmem_global.lru_lock   spinlock: every LRU list and owner list.
- *      pool->plist_lock       spinlock: the pool's persistent page list and
- *                             the client's save cursor (never held with 4).
  *   5. scratch->lock          per-CPU compression buffers.
  *   6. pool->zs.lock          compressed-page storage of the pool.
  *   7. slab locks, client->inv_lock   (leaves).
@@ -49,6 +52,7 @@
 #include "tmem_lzo.h"
 
 #define TMEM_PAGE_SIZE       TMEM_ENGINE_PAGE_SIZE
+#define TMEM_CACHE_LINE      64
 #define tmem_likely(x)       __builtin_expect(!!(x), 1)
 #define tmem_unlikely(x)     __builtin_expect(!!(x), 0)
 
@@ -194,8 +198,8 @@ struct tmem_pool {
     struct tmem_lru own_lru;             /* used by shared pools */
     struct tmem_zstore zs;
 
-    tmem_spinlock_t plist_lock;
-    uint32_t plist_head, plist_tail;
+    /* Persistent pages, oldest first, one list per object lock. */
+    uint32_t plist_head[TMEM_POOL_LOCKS], plist_tail[TMEM_POOL_LOCKS];
 
     struct tmem_pool_stats st;           /* all atomic */
 };
@@ -214,6 +218,8 @@ struct tmem_inv {
 struct tmem_client {
     uint16_t id;
     struct tmem_pool *pools[TMEM_ENGINE_MAX_POOLS_PER_CLIENT];
+    uint32_t private_slots;              /* bit i: pools[i] is private;
+                                            under global write lock */
     long frozen, compress;               /* atomic */
     struct tmem_lru lru;
     unsigned int nr_auth;                /* under global write lock */
@@ -224,9 +230,10 @@ struct tmem_client {
     long eph_gets, pers_puts, pers_gets; /* Ge Pp Gp */
     long compressed_pages, compressed_bytes, compress_poor; /* cp cb cn */
 
-    /* Save iteration: cursor under the cursor pool's plist_lock. */
+    /* Save iteration: cursor under the object lock of its list. */
     long saving, was_frozen;
     long save_pool;                      /* pool index being streamed */
+    long save_list;                      /* its page list (object lock) */
     long save_next;                      /* next descriptor to send */
     tmem_spinlock_t inv_lock;
     struct tmem_inv *inv_head;
@@ -243,6 +250,35 @@ struct tmem_scratch {
     tmem_spinlock_t lock;
 };
 
+/*
+ * ---- per-CPU caches (tmem_env_cpu_slot()): no lock ----
+ *
+ * Descriptor handles taken from / given back to G.pgd_slab in batches, so
+ * that a put or flush under the global read lock takes no slab lock.  Only
+ * the slot's owner touches a cache, and only inside a guest or control op
+ * (global lock held, read or write); eviction and pool teardown, which may
+ * run without the global lock, use the slab directly.  Holding the global
+ * lock for writing therefore makes every cache quiescent: that is when they
+ * are drained (client destruction).  Handles in a cache count in
+ * pgd_slab.in_use; LIST's Pc subtracts them (tmem_pgd_count()).
+ */
+#define TMEM_MAG_SIZE   32
+#define TMEM_MAG_BATCH  16
+
+struct tmem_pcpu {
+    long nr_pgd;                         /* read by LIST: relaxed atomic */
+    uint32_t pgd[TMEM_MAG_SIZE];
+    /*
+     * Data pages allocated minus freed by this slot and not yet folded
+     * into G.st.data_pages (folded at +-TMEM_PCPU_FOLD).  Any engine call
+     * may use it (eviction and teardown too: a slot is its caller's for
+     * the whole call), so no page ever costs a shared locked add here.
+     */
+    long data_pages;
+    uint8_t pad[48];                     /* 192 bytes: no shared lines */
+};
+#define TMEM_PCPU_FOLD  32
+
 /* ---- global state ---- */
 
 struct tmem_global_stats {
@@ -252,7 +288,7 @@ struct tmem_global_stats {
     long eph_pages, eph_pages_max;       /* Ec Em */
     long objs, objs_max;                 /* Oc Om */
     long pgds_max;                       /* Pm (Pc is the slab count) */
-    long data_pages, data_pages_max;     /* Fc Fm */
+    long data_pages, data_pages_max;     /* Fc (+ per-CPU deltas) Fm */
     long eph_data_pages;                 /* freeable now */
 };
 
@@ -268,6 +304,9 @@ struct tmem_global {
 
     unsigned int nr_scratch;
     struct tmem_scratch **scratch;
+
+    unsigned int nr_pcpu;
+    struct tmem_pcpu *pcpu;
 
     struct tmem_global_stats st;
     bool initialised;
@@ -338,6 +377,17 @@ long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
                 bool relinquish);
 int tmem_client_slot_of(const struct tmem_client *c,
                         const struct tmem_pool *pool);
+
+long tmem_pgd_count(void);
+long tmem_data_pages_count(void);
+
+/* The calling context's per-CPU slot, or NULL when it has none. */
+static inline struct tmem_pcpu *tmem_pcpu_mine(void)
+{
+    unsigned int cpu = tmem_env_cpu_slot();
+
+    return cpu < tmem_global.nr_pcpu ? &tmem_global.pcpu[cpu] : NULL;
+}
 
 /* Control plane (tmem_ctl.c). */
 long tmem_ctl_list(struct tmem_engine_ctl *ctl);

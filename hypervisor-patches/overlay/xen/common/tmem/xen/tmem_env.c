@@ -27,6 +27,9 @@
 #include "tmem_engine.h"
 #include "tmem_xen.h"
 
+/* Per-CPU owner slots of the engine's global (per-CPU) rwlock. */
+DEFINE_PERCPU_RWLOCK_GLOBAL(tmem_percpu_rwlock);
+
 long tmem_env_pages_ephemeral;
 long tmem_env_pages_persistent;
 
