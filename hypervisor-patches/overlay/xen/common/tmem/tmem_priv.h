@@ -16,9 +16,11 @@
  * a trylock, and never call back into the guest while holding a spinlock
  * other than those of the page being copied):
  *
- *   1. tmem_global.lock       rwlock.  read: every guest/control op for its
- *                             whole duration; write: creating/destroying
- *                             clients and pools, shared-pool table, auth.
+ *   1. tmem_global.lock       per-CPU rwlock (tmem_env.h).  read: every
+ *                             guest/control op for its whole duration, never
+ *                             nested; write: creating/destroying clients and
+ *                             pools, shared-pool table, auth, and draining
+ *                             the per-CPU descriptor caches.
  *   2. (none)                 a pool has no lock of its own.
  *   3. pool->obj_locks[i]     spinlock per hash-bucket group (i = hash %
  *                             64, whatever the bucket count): the objects
