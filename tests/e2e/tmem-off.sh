@@ -7,7 +7,7 @@
 lab_plan 7
 lab_ok "xl tmem-list fails cleanly when tmem is off" sh -c '! xl tmem-list -a > /tmp/off.txt 2>&1'
 lab_note "xl said: $(head -n 1 /tmp/off.txt)"
-lab_ok "guest g1 starts" guest_start g1 128 "tmem=1 lab.run=swap" /dev/vda
+lab_ok "guest g1 starts" guest_start g1 128 "tmem=1 lab.run=swap lab.mib=256" /dev/vda
 guest_wait g1 150
 log=/var/log/xen/console/guest-g1.log
 lab_cmp "the driver said once that tmem is not there" "$(grep -c 'KLOG xen-tmem: .*not used' "$log")" -eq 1

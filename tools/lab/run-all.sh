@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Run lab scenarios, one boot each, LAB_JOBS boots at a time (default 2), and
+# Run lab scenarios, one boot each, LAB_JOBS boots at a time (default 1), and
 # print one verdict per scenario as it finishes, then "N passed, N failed".
 #
-# A QEMU boot whose guests keep one vCPU busy uses about one host core, so
-# two such boots share a 2-core machine well. A scenario whose header says
-# "# lab-exclusive: yes" (several busy guests at once) runs alone: sharing
-# the host would slow it past its timeout.
+# One boot at a time is the default because a scenario keeps about two host
+# cores busy (the guest's vCPU, dom0's blkback and QEMU's I/O thread): on a
+# 2-core machine two boots at once ran 2-4x slower each (demo 38 -> 86 s,
+# tmem-freeze 46 -> 106 s) and swap-disk and tmem-off hit their timeouts.
+# With more cores, LAB_JOBS=N runs N boots at once; a scenario whose header
+# says "# lab-exclusive: yes" (several busy guests) still runs alone.
 # usage: run-all.sh SCENARIO...
 set -euo pipefail
 
-jobs=${LAB_JOBS:-2}
+jobs=${LAB_JOBS:-1}
 out_dir=${LAB_DIR:?}/run-all
 mkdir -p "$out_dir"
 
