@@ -13,6 +13,11 @@ guest_dir=$(realpath "$3")
 top=$(realpath "$4")
 out=$(realpath -m "$5")
 
+# depmod writes its index next to the modules: first, so that the hash
+# below sees the same files every time.
+kver=$(ls "$dom0_pkg/usr/lib/modules")
+depmod -b "$dom0_pkg/usr" "$kver"
+
 # Up to date when nothing that goes into the image changed: a hash over
 # the contents of every input (about a second, instead of rebuilding 40 MB).
 inputs_hash() {
@@ -93,8 +98,6 @@ EOF
 /sbin/ldconfig -r "$root" 2>/dev/null || true
 
 # --- dom0 kernel modules ------------------------------------------------
-kver=$(ls "$dom0_pkg/usr/lib/modules")
-depmod -b "$dom0_pkg/usr" "$kver"
 mods=(xen-evtchn xen-privcmd xenfs xen-gntdev xen-gntalloc xen-blkback loop virtio_blk)
 mkdir -p "$root/lib/modules"
 : > "$root/lib/modules/load-order"
