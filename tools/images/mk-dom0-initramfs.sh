@@ -13,6 +13,10 @@ guest_dir=$(realpath "$3")
 top=$(realpath "$4")
 out=$(realpath -m "$5")
 
+# Host programs that replace busybox's applets in the image: one list for
+# the copy below and for the up-to-date hash.
+host_tools=(/bin/bash /usr/bin/flock /sbin/losetup /usr/bin/stat /usr/bin/readlink)
+
 # Up to date when nothing that goes into the image changed: a hash over
 # the contents of every input (under a second, instead of rebuilding 40 MB).
 # The pinned dom0 kernel's 100 MB of modules are named and sized, not read
@@ -24,8 +28,7 @@ inputs_hash() {
 			LC_ALL=C sort -z | xargs -0 sha1sum
 		find "$dom0_pkg/usr/lib/modules" -type f -name '*.ko*' -printf '%P %s\n' |
 			LC_ALL=C sort
-		for b in /bin/busybox /bin/bash /usr/bin/flock /sbin/losetup \
-			/usr/bin/stat /usr/bin/readlink; do
+		for b in /bin/busybox "${host_tools[@]}"; do
 			sha1sum "$(realpath "$b")"
 		done
 	} | sha1sum | cut -d' ' -f1
@@ -54,11 +57,9 @@ copy_host_binary() {
 	rm -f "$dst"
 	cp -L "$src" "$dst"
 }
-copy_host_binary /bin/bash
-copy_host_binary /usr/bin/flock
-copy_host_binary /sbin/losetup
-copy_host_binary /usr/bin/stat
-copy_host_binary /usr/bin/readlink
+for b in "${host_tools[@]}"; do
+	copy_host_binary "$b"
+done
 
 # --- the toolstack ------------------------------------------------------
 cp -a "$dist/." "$root/"
