@@ -5,7 +5,6 @@
 # ABI allows, and its persistent pages never exceed its own maximum memory.
 # lab-xen: tmem
 # lab-memory: 2048
-# lab-exclusive: yes
 # lab-timeout: 240
 # lab-disks: swap:512M
 . /lab/dom0-lib.sh

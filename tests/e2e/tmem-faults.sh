@@ -4,7 +4,6 @@
 # baseline within 1 MiB.
 # lab-xen: tmem
 # lab-memory: 2048
-# lab-exclusive: yes
 # lab-timeout: 200
 # lab-disks: swap1:512M swap2:512M
 . /lab/dom0-lib.sh

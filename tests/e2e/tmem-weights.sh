@@ -5,7 +5,6 @@
 # is lost and every file page verifies.
 # lab-xen: tmem
 # lab-memory: 2048
-# lab-exclusive: yes
 # lab-timeout: 300
 # lab-disks: swap1:512M data1:@data-fileset swap2:512M data2:@data-fileset
 . /lab/dom0-lib.sh
