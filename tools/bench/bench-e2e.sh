@@ -33,11 +33,12 @@ run_config() {
 	echo "BENCH: config=$cfg a_seconds=$(r a_seconds) a_mismatches=$(r mismatches)" \
 		"a_pswpout=$(r a_pswpout) a_pswpin=$(r a_pswpin)" \
 		"a_swap_write_kib=$(r a_swap_write_kib) a_swap_read_kib=$(r a_swap_read_kib)" \
-		"frontswap_succ_stores=$(r frontswap_succ_stores) frontswap_loads=$(r frontswap_loads)" \
+		"a_user_s=$(r a_user_s) a_sys_s=$(r a_sys_s) a_iowait_s=$(r a_iowait_s) a_steal_s=$(r a_steal_s)" \
+		"a_frontswap_stores=$(r a_frontswap_stores) a_frontswap_loads=$(r a_frontswap_loads)" \
 		"b_pass1_seconds=$(r b_pass1_seconds) b_pass2_seconds=$(r b_pass2_seconds)" \
 		"b_pass1_read_kib=$(r b_pass1_read_kib) b_pass2_read_kib=$(r b_pass2_read_kib)" \
 		"b_mismatches=$(($(r b1_file_mismatches) + $(r b2_file_mismatches)))" \
-		"cleancache_succ_gets=$(r cleancache_succ_gets) cleancache_puts=$(r cleancache_puts)" \
+		"b_cleancache_gets=$(r b_cleancache_gets) b_cleancache_puts=$(r b_cleancache_puts)" \
 		"tmem_host_mib=$((f1 - f2)) guest_rc=$(r guest_rc)"
 }
 

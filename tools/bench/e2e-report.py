@@ -50,10 +50,11 @@ def main():
     if missing:
         raise SystemExit("e2e-report: no BENCH line for %s in %s" % (", ".join(missing), log))
     keys = ["config", "a_seconds", "a_mismatches", "a_pswpout", "a_pswpin",
-            "a_swap_write_kib", "a_swap_read_kib", "frontswap_succ_stores",
-            "frontswap_loads", "b_pass1_seconds", "b_pass2_seconds",
+            "a_swap_write_kib", "a_swap_read_kib", "a_user_s", "a_sys_s",
+            "a_iowait_s", "a_steal_s", "a_frontswap_stores",
+            "a_frontswap_loads", "b_pass1_seconds", "b_pass2_seconds",
             "b_pass1_read_kib", "b_pass2_read_kib", "b_mismatches",
-            "cleancache_succ_gets", "cleancache_puts", "tmem_host_mib", "guest_rc"]
+            "b_cleancache_gets", "b_cleancache_puts", "tmem_host_mib", "guest_rc"]
     with open(csv_path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(keys)
@@ -61,12 +62,15 @@ def main():
             w.writerow([rows[c].get(k, "") for k in keys])
     for c in CONFIGS:
         r = rows[c]
-        print("  %-9s (a) %7.1f s, %8d KiB swap written, %6d pages out; "
+        print("  %-9s (a) %7.1f s (user %.1f, sys %.1f, iowait %.1f, steal %.1f), "
+              "%8d KiB swap written, %6d pages out; "
               "(b) pass 2 %7.1f s, %8d KiB read; tmem %4d MiB; mismatches %s/%s"
-              % (c, num(r, "a_seconds"), num(r, "a_swap_write_kib"), num(r, "a_pswpout"),
+              % (c, num(r, "a_seconds"), num(r, "a_user_s"), num(r, "a_sys_s"),
+                 num(r, "a_iowait_s"), num(r, "a_steal_s"),
+                 num(r, "a_swap_write_kib"), num(r, "a_pswpout"),
                  num(r, "b_pass2_seconds"), num(r, "b_pass2_read_kib"),
                  num(r, "tmem_host_mib"), r.get("a_mismatches"), r.get("b_mismatches")))
-    plot(csv_path, png_path)
+    plot(csv_path, png_path, keys)
     disk, zswap, tmem = rows["disk"], rows["zswap"], rows["tmem"]
     r1 = ratio(num(tmem, "a_seconds"), num(disk, "a_seconds"))
     r2 = ratio(num(tmem, "a_seconds"), num(zswap, "a_seconds"))
@@ -82,9 +86,10 @@ def main():
     return 1 if bad else 0
 
 
-def plot(csv_path, png_path):
+def plot(csv_path, png_path, keys):
+    col = {k: keys.index(k) + 1 for k in keys}  # gnuplot counts from 1
     script = """
-set terminal pngcairo size 1200,420 font ",10"
+set terminal pngcairo size 1600,420 font ",10"
 set output '%(png)s'
 set datafile separator ','
 set style data histograms
@@ -93,15 +98,28 @@ set style fill solid 0.8 border -1
 set key off
 set grid ytics
 set yrange [0:*]
-set multiplot layout 1,3 title "tmem vs disk swap vs zswap: one lab boot, 128 MiB guest, guest disks: the host disk, cache=none (%(csv)s)"
+set multiplot layout 1,4 title "tmem vs disk swap vs zswap: one lab boot, 128 MiB guest, guest disks: the host disk, cache=none (%(csv)s)"
 set title "(a) 384 MiB anonymous: wall time (s)"
-plot '%(csv)s' using 2:xtic(1) every ::1 lc rgb '#4477aa'
+plot '%(csv)s' using %(a_seconds)d:xtic(1) every ::1 lc rgb '#4477aa'
+set title "(a) where the guest's time went (s)"
+set key below horizontal maxrows 2 width -2
+set style histogram rowstacked
+set boxwidth 0.6
+plot '%(csv)s' using %(a_user_s)d:xtic(1) every ::1 title 'user' lc rgb '#4477aa', \
+     '' using %(a_sys_s)d every ::1 title 'system (with Xen)' lc rgb '#ee6677', \
+     '' using %(a_iowait_s)d every ::1 title 'iowait' lc rgb '#bbbbbb', \
+     '' using ($%(a_seconds)d - $%(a_user_s)d - $%(a_sys_s)d - $%(a_iowait_s)d > 0 ? \
+        $%(a_seconds)d - $%(a_user_s)d - $%(a_sys_s)d - $%(a_iowait_s)d : 0) every ::1 \
+        title 'idle, steal' lc rgb '#eeeeee'
+set key off
+set boxwidth
+set style histogram clustered gap 1
 set title "(a) swap written to disk (MiB)"
-plot '%(csv)s' using ($6/1024):xtic(1) every ::1 lc rgb '#cc6677'
+plot '%(csv)s' using ($%(a_swap_write_kib)d/1024):xtic(1) every ::1 lc rgb '#cc6677'
 set title "(b) second pass: read from disk (MiB)"
-plot '%(csv)s' using ($13/1024):xtic(1) every ::1 lc rgb '#228833'
+plot '%(csv)s' using ($%(b_pass2_read_kib)d/1024):xtic(1) every ::1 lc rgb '#228833'
 unset multiplot
-""" % {"png": png_path, "csv": csv_path}
+""" % dict(col, png=png_path, csv=csv_path)
     try:
         subprocess.run(["gnuplot"], input=script, text=True, check=True)
     except (OSError, subprocess.CalledProcessError) as e:

@@ -4,24 +4,43 @@
 . /lab/run/lib.sh
 stat_field() { awk -v f="$2" '{ print $f }' "/sys/block/$1/stat"; }
 vm() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+# cpu_times: "user system iowait steal" in clock ticks (USER_HZ, 100 a second)
+cpu_times() { awk '$1 == "cpu" { print $2 + $3, $4 + $7 + $8, $6, $9; exit }' /proc/stat; }
+# cpu_report PREFIX "BEFORE" "AFTER": seconds spent in each state in between
+cpu_report() {
+	echo "$2 $3" | awk -v p="$1" '{
+		printf "RESULT %s_user_s=%.2f\nRESULT %s_sys_s=%.2f\n", p, ($5 - $1) / 100, p, ($6 - $2) / 100
+		printf "RESULT %s_iowait_s=%.2f\nRESULT %s_steal_s=%.2f\n", p, ($7 - $3) / 100, p, ($8 - $4) / 100
+	}'
+}
+# counter DIR NAME: a debugfs counter (0 without one). The figures below are
+# differences over one workload, so the kunit tests run at boot do not count.
+counter() { cat "/sys/kernel/debug/$1/$2" 2>/dev/null || echo 0; }
 mkswap /dev/xvda >/dev/null && swapon /dev/xvda || { echo "RESULT swapon=failed"; exit 1; }
 echo "RESULT swapon=ok"
 # dom0 configures this guest's tmem client, then lets the workload start.
 labwait configured 60 >/dev/null || echo "RESULT configure_signal=missing"
 o0=$(vm pswpout); i0=$(vm pswpin); w0=$(stat_field xvda 7); r0=$(stat_field xvda 3)
+s0=$(counter frontswap succ_stores); l0=$(counter frontswap loads)
+c0=$(cpu_times)
 t0=$(cut -d' ' -f1 /proc/uptime)
 memstress -m 384 -s 42 -r 2 > /tmp/a.out
 rc=$?
 t1=$(cut -d' ' -f1 /proc/uptime)
+c1=$(cpu_times)
+cpu_report a "$c0" "$c1"
 grep -E 'mismatches' /tmp/a.out
 echo "RESULT a_seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')"
 echo "RESULT a_pswpout=$(($(vm pswpout) - o0))"
 echo "RESULT a_pswpin=$(($(vm pswpin) - i0))"
 echo "RESULT a_swap_write_kib=$((($(stat_field xvda 7) - w0) / 2))"
 echo "RESULT a_swap_read_kib=$((($(stat_field xvda 3) - r0) / 2))"
+echo "RESULT a_frontswap_stores=$(($(counter frontswap succ_stores) - s0))"
+echo "RESULT a_frontswap_loads=$(($(counter frontswap loads) - l0))"
 swapoff /dev/xvda || echo "RESULT swapoff=failed"
 mount -t ext4 /dev/xvdb /mnt || { echo "RESULT mount=failed"; exit 1; }
 r0=$(stat_field xvdb 3)
+g0=$(counter cleancache succ_gets); p0=$(counter cleancache puts)
 t0=$(cut -d' ' -f1 /proc/uptime)
 filestress verify /mnt/set | sed 's/^RESULT /RESULT b1_/' || rc=1
 r1=$(stat_field xvdb 3)
@@ -29,6 +48,8 @@ t1=$(cut -d' ' -f1 /proc/uptime)
 filestress verify /mnt/set | sed 's/^RESULT /RESULT b2_/' || rc=1
 r2=$(stat_field xvdb 3)
 t2=$(cut -d' ' -f1 /proc/uptime)
+echo "RESULT b_cleancache_gets=$(($(counter cleancache succ_gets) - g0))"
+echo "RESULT b_cleancache_puts=$(($(counter cleancache puts) - p0))"
 echo "RESULT b_pass1_read_kib=$(((r1 - r0) / 2))"
 echo "RESULT b_pass2_read_kib=$(((r2 - r1) / 2))"
 echo "RESULT b_pass1_seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')"
