@@ -256,6 +256,31 @@ int tmem_lzo1x_1_compress(const uint8_t *in, size_t in_len, uint8_t *out,
     } while ( 0 )
 
 /*
+ * A length held in (t & mask), or after the instruction in an extension when
+ * those bits are 0 (then mask is the extension's base).
+ */
+#define LZO_LEN_FIELD(len, t, mask)                                 \
+    do {                                                            \
+        (len) = (t) & (mask);                                       \
+        if ( (len) == 0 )                                           \
+        {                                                           \
+            (len) = lzo_get_len(&ip, ip_end, (mask), *out_len);     \
+            if ( (len) == 0 )                                       \
+                goto input_overrun;                                 \
+            if ( (len) > *out_len )                                 \
+                goto output_overrun;                                \
+        }                                                           \
+    } while ( 0 )
+
+/* The two little-endian bytes that follow a long match's length. */
+#define LZO_GET_LE16(v)                                             \
+    do {                                                            \
+        LZO_NEED_IN(2);                                             \
+        (v) = (size_t)ip[0] | ((size_t)ip[1] << 8);                 \
+        ip += 2;                                                    \
+    } while ( 0 )
+
+/*
  * Read a length extension: zero bytes add 255 each, then a non-zero byte.
  * Returns base + the sum, 0 when the input ends first (a real length is
  * never 0), or something above limit once the length could not fit the
@@ -317,14 +342,7 @@ int tmem_lzo1x_decompress_safe(const uint8_t *in, size_t in_len,
             if ( state == 0 )
             {
                 /* Literal run. */
-                if ( t == 0 )
-                {
-                    t = lzo_get_len(&ip, ip_end, 15, *out_len);
-                    if ( t == 0 )
-                        goto input_overrun;
-                    if ( t > *out_len )
-                        goto output_overrun;
-                }
+                LZO_LEN_FIELD(t, t, 15);
                 t += 3;
                 LZO_NEED_OUT(t);
                 LZO_NEED_IN(t);
@@ -356,19 +374,9 @@ int tmem_lzo1x_decompress_safe(const uint8_t *in, size_t in_len,
         }
         else if ( t >= 32 )
         {
-            len = t & 31;
-            if ( len == 0 )
-            {
-                len = lzo_get_len(&ip, ip_end, 31, *out_len);
-                if ( len == 0 )
-                    goto input_overrun;
-                if ( len > *out_len )
-                    goto output_overrun;
-            }
+            LZO_LEN_FIELD(len, t, 31);
             len += 2;
-            LZO_NEED_IN(2);
-            t = (size_t)ip[0] | ((size_t)ip[1] << 8);
-            ip += 2;
+            LZO_GET_LE16(t);
             dist = 1 + (t >> 2);
             s = t & 3;
         }
@@ -376,19 +384,9 @@ int tmem_lzo1x_decompress_safe(const uint8_t *in, size_t in_len,
         {
             size_t hi = (t & 8) << 11;
 
-            len = t & 7;
-            if ( len == 0 )
-            {
-                len = lzo_get_len(&ip, ip_end, 7, *out_len);
-                if ( len == 0 )
-                    goto input_overrun;
-                if ( len > *out_len )
-                    goto output_overrun;
-            }
+            LZO_LEN_FIELD(len, t, 7);
             len += 2;
-            LZO_NEED_IN(2);
-            t = (size_t)ip[0] | ((size_t)ip[1] << 8);
-            ip += 2;
+            LZO_GET_LE16(t);
             dist = hi + (t >> 2);
             if ( dist == 0 )
                 goto eof;
