@@ -20,23 +20,7 @@ long abi_tmem_op(struct abi_ctx *ctx, struct abi_tmem_op *raw)
 {
     struct tmem_engine_op op;
 
-    memset(&op, 0, sizeof(op));
-    op.cmd = raw->cmd;
-    op.pool_id = raw->pool_id;
-    if ( raw->cmd == ABI_TMEM_NEW_POOL )
-    {
-        op.uuid[0] = raw->u.creat.uuid[0];
-        op.uuid[1] = raw->u.creat.uuid[1];
-        op.flags = raw->u.creat.flags;
-    }
-    else
-    {
-        op.oid[0] = raw->u.gen.oid.oid[0];
-        op.oid[1] = raw->u.gen.oid.oid[1];
-        op.oid[2] = raw->u.gen.oid.oid[2];
-        op.index = raw->u.gen.index;
-        op.frame = raw->u.gen.cmfn;
-    }
+    h_decode_guest_op(raw, &op);
     return tmem_engine_guest_op(&ctx->g.caller, ctx->g.caller.domid, &op);
 }
 

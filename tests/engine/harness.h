@@ -17,6 +17,14 @@ struct hguest {
 };
 
 /* A guest with nr_frames frames of memory. */
+/*
+ * Decode a guest's raw 56-byte struct tmem_op (tests/abi/abi_tmem.h) into
+ * an engine operation, field by field as the Xen glue's DECODE_TMEM_OP does.
+ */
+struct abi_tmem_op;
+void h_decode_guest_op(const struct abi_tmem_op *raw,
+                       struct tmem_engine_op *op);
+
 void hg_init(struct hguest *g, uint16_t domid, uint64_t nr_frames);
 void hg_free(struct hguest *g);
 static inline uint8_t *hg_frame(struct hguest *g, uint64_t f)
