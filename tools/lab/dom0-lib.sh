@@ -51,12 +51,17 @@ lab_now() {
 }
 
 # guest_start NAME MEMORY_MB EXTRA_CMDLINE [DISK_DEV...]
-# Starts a PV guest with the project's kernel and guest initramfs; each disk
-# device of dom0 becomes xvda, xvdb, ... in the guest. Persistent tmem pages
-# are charged to the guest and refused beyond its maximum, and libxl sets a
-# PV guest's hypervisor maximum to its target; so the maximum is raised to
-# GUEST_MAXMEM (default 640 MiB) with xl mem-max, as a self-ballooning guest
-# would make room for itself.
+# Starts a guest (PV, or PVH with GUEST_TYPE=pvh) with the project's kernel
+# and guest initramfs; each disk device of dom0 becomes xvda, xvdb, ... in
+# the guest. Persistent tmem pages are charged to the guest and refused
+# beyond its maximum, and libxl sets a PV guest's hypervisor maximum to its
+# target; so the maximum is raised to GUEST_MAXMEM (default 640 MiB) with
+# xl mem-max, as a self-ballooning guest would make room for itself.
+# A PVH guest gets that maximum from its configuration (maxmem), as RAM
+# populated on demand above MEMORY_MB that its balloon driver hands back at
+# boot: raised only after boot, static-max would exceed the guest's RAM and
+# the balloon driver, which subtracts the difference from its first target,
+# would give nearly all of its memory away.
 guest_start() {
 	name=$1
 	mem=$2
@@ -70,7 +75,7 @@ guest_start() {
 	done
 	cat > "/run/$name.cfg" <<EOF
 name = "$name"
-type = "pv"
+type = "${GUEST_TYPE:-pv}"
 kernel = "$LAB_GUEST_DIR/vmlinux"
 ramdisk = "$LAB_GUEST_DIR/initramfs.cpio"
 extra = "console=hvc0 quiet loglevel=4 $extra"

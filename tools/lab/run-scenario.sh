@@ -75,7 +75,9 @@ done
 
 xen_cmdline="console=com1 com1=115200 dom0_mem=768M,max:768M dom0_max_vcpus=1 noreboot $xen_extra"
 dom0_cmdline="console=hvc0 earlyprintk=xen quiet loglevel=4 lab.scenario=$scenario"
-qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+rdrand -smp 2 -m "$memory"
+# svm and npt: Xen can run PVH guests, with nested paging (HAP) rather than
+# shadow paging. rdrand: dom0's random pool is ready at once.
+qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt,+rdrand -smp 2 -m "$memory"
 	-no-reboot -kernel "$xen" -append "$xen_cmdline"
 	-initrd "$dom0_kernel $dom0_cmdline,$dom0_initrd" "${drive_args[@]}")
 
