@@ -59,9 +59,9 @@ lab_now() {
 # xl mem-max, as a self-ballooning guest would make room for itself.
 # A PVH guest gets that maximum from its configuration (maxmem), as RAM
 # populated on demand above MEMORY_MB that its balloon driver hands back at
-# boot: raised only after boot, static-max would exceed the guest's RAM and
-# the balloon driver, which subtracts the difference from its first target,
-# would give nearly all of its memory away.
+# boot. Raised with xl mem-max after creation instead, static-max exceeds
+# the guest's RAM when its balloon driver starts, and that driver subtracts
+# the difference from its first target: it gives nearly all memory away.
 guest_start() {
 	name=$1
 	mem=$2
