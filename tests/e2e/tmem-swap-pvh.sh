@@ -10,12 +10,7 @@ GUEST_TYPE=pvh
 lab_plan 9
 lab_ok "guest g1 starts as PVH" guest_start g1 128 "tmem=1 lab.run=swap lab.mib=192 lab.inspect=1" /dev/vda
 id=$(xl domid g1)
-guest_wait_for g1 counters_done 150
-xl tmem-list -l -a > /tmp/tl 2>&1
-guest_signal g1 released
-TMEM_LIST=/tmp/tl
-sed 's/^/LAB: # /' /tmp/tl
-guest_wait g1 60
+guest_inspect g1 150
 stores=$(guest_result g1 frontswap_succ_stores)
 loads=$(guest_result g1 frontswap_loads)
 lab_ok "the guest's tmem driver runs on guest frames (PVH)" \

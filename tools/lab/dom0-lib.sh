@@ -144,6 +144,19 @@ guest_wait_for() {
 	done
 }
 
+# guest_inspect NAME TIMEOUT_S: for a guest started with lab.inspect=1, wait
+# until it has dumped its counters (it then holds its state), save
+# `xl tmem-list -l -a` in /tmp/tl, which tmem_field then reads, show it in
+# the log, release the guest and wait for it to end.
+guest_inspect() {
+	guest_wait_for "$1" counters_done "$2"
+	xl tmem-list -l -a > /tmp/tl 2>&1
+	guest_signal "$1" released
+	TMEM_LIST=/tmp/tl
+	sed 's/^/LAB: # /' /tmp/tl
+	guest_wait "$1" 60
+}
+
 # tmem_available: does this hypervisor answer tmem control operations?
 tmem_available() {
 	xl tmem-freeable >/dev/null 2>&1
