@@ -857,7 +857,6 @@ static void tmem_fill_page(void *va, uint64_t word)
         w[i] = word;
 }
 
-
 /* Copy a stored page out to x.  Caller holds what keeps p alive. */
 int tmem_pgd_read(const struct tmem_pgd *p, struct tmem_pool *pool,
                   const struct tmem_xfer *x)
@@ -1506,15 +1505,8 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     slot = obj ? tmem_radix_slot_create(obj, index, &leaf) : NULL;
     if ( !slot )
     {
-        if ( obj && !obj->nr_pages )
-        {
-            tmem_obj_unhash(pool, oh, obj);
-            tmem_obj_free(pool, oh, obj);
-        }
-        tmem_spin_unlock(lk);
-        tmem_pgd_free_handle(ph);
         rc = -TMEM_ENOMEM;
-        goto fail_data;
+        goto fail_locked;
     }
     old = *slot;
     if ( !old )
@@ -1535,14 +1527,7 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
         {
             if ( !old )
                 tmem_atomic_add(&pool->st.pages, -1);
-            if ( !obj->nr_pages )
-            {
-                tmem_obj_unhash(pool, oh, obj);
-                tmem_obj_free(pool, oh, obj);
-            }
-            tmem_spin_unlock(lk);
-            tmem_pgd_free_handle(ph);
-            goto fail_data;
+            goto fail_locked;
         }
         if ( rc == 1 )
         {
@@ -1591,6 +1576,15 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
         tmem_pool_grow(pool);
     return 1;
 
+ fail_locked:
+    /* Nothing was stored: drop the object if this put made it. */
+    if ( obj && !obj->nr_pages )
+    {
+        tmem_obj_unhash(pool, oh, obj);
+        tmem_obj_free(pool, oh, obj);
+    }
+    tmem_spin_unlock(lk);
+    tmem_pgd_free_handle(ph);
  fail_data:
     tmem_prep_undo(pool, &pr);
  fail:
