@@ -46,7 +46,7 @@ ENGINE_ABI_SRCS := $(ENGINE_ABI)/abi_suite.c $(ENGINE_ABI)/abi_user.c
 ENGINE_DEPS := $(wildcard $(ENGINE_SRC)/*.[ch] $(ENGINE_TST)/*.[ch] \
 	$(ENGINE_ABI)/*.[ch]) $(ENGINE_TST)/engine.mk
 
-ENGINE_TESTS := test_lzo test_unit test_model test_stress
+ENGINE_TESTS := test_lzo test_unit test_save test_model test_stress
 ENGINE_PLAIN := $(addprefix $(ENGINE_OUT)/plain/,$(ENGINE_TESTS) abi_user)
 ENGINE_ASAN := $(addprefix $(ENGINE_OUT)/asan/,$(ENGINE_TESTS) abi_user)
 ENGINE_TSAN_BIN := $(ENGINE_OUT)/tsan/test_stress
@@ -136,6 +136,7 @@ check-engine-tests: $(ENGINE_STRICT_OBJS) $(ENGINE_PLAIN) \
 	$(ENGINE_OUT)/kstub/abi_suite.o
 	$(call ENGINE_STAGE,lzo-vs-liblzo2,$(ENGINE_OUT)/plain/test_lzo)
 	$(call ENGINE_STAGE,unit,$(ENGINE_OUT)/plain/test_unit)
+	$(call ENGINE_STAGE,save-stream,$(ENGINE_OUT)/plain/test_save)
 	$(call ENGINE_STAGE,abi-conformance,$(ENGINE_OUT)/plain/abi_user)
 	$(call ENGINE_STAGE,model-random,$(ENGINE_OUT)/plain/test_model \
 		--ops $(ENGINE_MODEL_OPS) --seed $(ENGINE_SEED))
@@ -152,6 +153,7 @@ check-engine-fuzz-smoke: $(ENGINE_FUZZ_BIN)
 check-asan: $(ENGINE_ASAN)
 	$(call ENGINE_STAGE,asan-lzo,$(ENGINE_OUT)/asan/test_lzo)
 	$(call ENGINE_STAGE,asan-unit,$(ENGINE_OUT)/asan/test_unit)
+	$(call ENGINE_STAGE,asan-save-stream,$(ENGINE_OUT)/asan/test_save)
 	$(call ENGINE_STAGE,asan-abi,$(ENGINE_OUT)/asan/abi_user)
 	$(call ENGINE_STAGE,asan-model,$(ENGINE_OUT)/asan/test_model \
 		--ops $(ENGINE_MODEL_OPS) --seed $(ENGINE_SEED))

@@ -493,22 +493,26 @@ static void verify_all(void)
     {
         struct tmem_engine_ctl ctl;
         static uint8_t page[4096];
-        long sent = 0, r;
+        long sent = 0, r, token;
 
         if ( !mc[c].exists )
             continue;
-        CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_SAVE_BEGIN, domid(c), 0), 1);
+        token = hc_simple(TMEM_ENGINE_CTL_SAVE_BEGIN, domid(c), 0);
+        CHECK(token > 0, "SAVE_BEGIN token %ld", token);
         for ( ;; )
         {
             memset(&ctl, 0, sizeof(ctl));
             ctl.cmd = TMEM_ENGINE_CTL_SAVE_GET_NEXT_PAGE;
             ctl.cli_id = domid(c);
+            ctl.arg = (uint32_t)token;
             ctl.buf = page;
             ctl.buf_len = sizeof(page);
             r = tmem_engine_control(&ctl);
-            if ( r != 1 )
+            if ( r == TMEM_ENGINE_SAVE_RESET && !sent )
+                continue;
+            if ( r != TMEM_ENGINE_SAVE_PAGE )
             {
-                CHECK_EQ(r, 0);
+                CHECK_EQ(r, TMEM_ENGINE_SAVE_END_OF_ROUND);
                 break;
             }
             sent++;
@@ -520,7 +524,8 @@ static void verify_all(void)
                   page_hash(page), "saved page matches model");
         }
         CHECK_EQ(sent, persistent_pages_of(c));
-        CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_SAVE_END, domid(c), 0), 0);
+        CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_SAVE_END, domid(c),
+                           (uint32_t)token), 0);
     }
 }
 

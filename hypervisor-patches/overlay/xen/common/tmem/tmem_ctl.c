@@ -219,120 +219,13 @@ long tmem_ctl_list(struct tmem_engine_ctl *ctl)
 }
 
 /* ------------------------------------------------------------------------
- * Save / restore of a client's persistent pages
+ * Save of a client's tmem state, in rounds (see tmem_engine.h)
  */
 
-#define TMEM_SAVE_UNSTARTED 0xffffffffu
-
-static long tmem_save_begin(struct tmem_client *c)
-{
-    if ( tmem_atomic_read(&c->saving) )
-        return -TMEM_EBUSY;
-    /* Frozen while saved: puts would race with the stream. */
-    tmem_atomic_set(&c->was_frozen, tmem_atomic_read(&c->frozen));
-    tmem_atomic_set(&c->frozen, 1);
-    tmem_atomic_set(&c->save_pool, 0);
-    tmem_atomic_set(&c->save_list, 0);
-    tmem_atomic_set(&c->save_next, (long)TMEM_SAVE_UNSTARTED);
-    tmem_atomic_set(&c->saving, 1);
-    return 1;
-}
-
-static long tmem_save_next_page(struct tmem_client *c,
-                                struct tmem_engine_ctl *ctl)
-{
-    struct tmem_xfer x = { NULL, 0, ctl->buf };
-    struct tmem_pool *pool;
-    struct tmem_pgd *p;
-    struct tmem_obj *obj;
-    tmem_spinlock_t *lk;
-    long slot, list;
-    uint32_t h;
-    int rc;
-
-    if ( !tmem_atomic_read(&c->saving) )
-        return -TMEM_EINVAL;
-    if ( !ctl->buf || ctl->buf_len < TMEM_PAGE_SIZE )
-        return -TMEM_EINVAL;
-    for ( ;; )
-    {
-        slot = tmem_atomic_read(&c->save_pool);
-        if ( slot >= TMEM_ENGINE_MAX_POOLS_PER_CLIENT )
-            return 0;
-        pool = c->pools[slot];
-        if ( !pool || !pool->persistent )
-            goto next_pool;
-        /* The pool's lists one after the other, each under its lock. */
-        list = tmem_atomic_read(&c->save_list);
-        if ( list >= TMEM_POOL_LOCKS )
-            goto next_pool;
-        lk = &pool->obj_locks[list];
-        tmem_spin_lock(lk);
-        h = (uint32_t)tmem_atomic_read(&c->save_next);
-        if ( h == TMEM_SAVE_UNSTARTED )
-            h = pool->plist_head[list];
-        if ( !h )
-        {
-            tmem_spin_unlock(lk);
-            tmem_atomic_set(&c->save_list, list + 1);
-            tmem_atomic_set(&c->save_next, (long)TMEM_SAVE_UNSTARTED);
-            continue;
-        }
-        /* Data is freed only after the page leaves the list: safe here. */
-        p = tmem_pgd_ptr(h);
-        obj = tmem_obj_ptr(p->obj & TMEM_PGD_OBJ_MASK);
-        rc = tmem_pgd_read(p, pool, &x);
-        ctl->out_pool_id = (int32_t)slot;
-        ctl->out_oid[0] = obj->oid[0];
-        ctl->out_oid[1] = obj->oid[1];
-        ctl->out_oid[2] = obj->oid[2];
-        ctl->out_index = p->index;
-        /* 0 at the end of the list: the next call moves to the next one. */
-        tmem_atomic_set(&c->save_next, (long)p->next);
-        tmem_spin_unlock(lk);
-        return rc ? rc : 1;
-
-    next_pool:
-        tmem_atomic_set(&c->save_pool, slot + 1);
-        tmem_atomic_set(&c->save_list, 0);
-        tmem_atomic_set(&c->save_next, (long)TMEM_SAVE_UNSTARTED);
-    }
-}
-
-static long tmem_save_next_inv(struct tmem_client *c,
-                               struct tmem_engine_ctl *ctl)
-{
-    struct tmem_inv *inv;
-
-    if ( !tmem_atomic_read(&c->saving) )
-        return -TMEM_EINVAL;
-    tmem_spin_lock(&c->inv_lock);
-    inv = c->inv_head;
-    if ( inv )
-    {
-        c->inv_head = inv->next;
-        c->nr_inv--;
-    }
-    tmem_spin_unlock(&c->inv_lock);
-    if ( !inv )
-        return 0;
-    ctl->out_pool_id = inv->pool_id;
-    ctl->out_oid[0] = inv->oid[0];
-    ctl->out_oid[1] = inv->oid[1];
-    ctl->out_oid[2] = inv->oid[2];
-    ctl->out_index = inv->index;
-    tmem_env_free(inv, sizeof(*inv));
-    return 1;
-}
-
-static long tmem_save_end(struct tmem_client *c)
+static void tmem_save_drop_invs(struct tmem_client *c)
 {
     struct tmem_inv *inv, *next;
 
-    if ( !tmem_atomic_read(&c->saving) )
-        return 0;
-    tmem_atomic_set(&c->saving, 0);
-    tmem_atomic_set(&c->save_next, 0);
     tmem_spin_lock(&c->inv_lock);
     inv = c->inv_head;
     c->inv_head = NULL;
@@ -343,7 +236,228 @@ static long tmem_save_end(struct tmem_client *c)
         next = inv->next;
         tmem_env_free(inv, sizeof(*inv));
     }
-    tmem_atomic_set(&c->frozen, tmem_atomic_read(&c->was_frozen));
+}
+
+/* Pop one queued invalidation into ctl's outputs; false if none. */
+static bool tmem_save_pop_inv(struct tmem_client *c,
+                              struct tmem_engine_ctl *ctl)
+{
+    struct tmem_inv *inv;
+
+    tmem_spin_lock(&c->inv_lock);
+    inv = c->inv_head;
+    if ( inv )
+    {
+        c->inv_head = inv->next;
+        c->nr_inv--;
+    }
+    tmem_spin_unlock(&c->inv_lock);
+    if ( !inv )
+        return false;
+    ctl->out_pool_id = inv->pool_id;
+    ctl->out_oid[0] = inv->oid[0];
+    ctl->out_oid[1] = inv->oid[1];
+    ctl->out_oid[2] = inv->oid[2];
+    ctl->out_index = inv->index;
+    tmem_env_free(inv, sizeof(*inv));
+    return true;
+}
+
+/*
+ * Start the stream over (save_lock held): every page counts as unsent and
+ * queued invalidations are moot, as the receiver drops what it had.
+ */
+static void tmem_save_restart(struct tmem_client *c)
+{
+    unsigned int i, l;
+
+    tmem_atomic_set(&c->save_reset, 0);
+    for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
+    {
+        struct tmem_pool *pool = c->pools[i];
+
+        if ( !pool || !pool->persistent )
+            continue;
+        for ( l = 0; l < TMEM_POOL_LOCKS; l++ )
+        {
+            tmem_spin_lock(&pool->obj_locks[l]);
+            pool->plist_mark[l] = 0;
+            tmem_spin_unlock(&pool->obj_locks[l]);
+        }
+    }
+    tmem_save_drop_invs(c);
+    c->save_pool = 0;
+    c->save_list = 0;
+}
+
+static long tmem_save_begin(struct tmem_client *c, uint32_t arg)
+{
+    long token;
+
+    if ( arg & ~(TMEM_ENGINE_SAVE_LIVE | TMEM_ENGINE_SAVE_TAKEOVER) )
+        return -TMEM_EINVAL;
+    if ( !tmem_spin_trylock(&c->save_lock) )
+        return -TMEM_EBUSY;
+    if ( tmem_atomic_read(&c->saving) )
+    {
+        if ( !(arg & TMEM_ENGINE_SAVE_TAKEOVER) )
+        {
+            tmem_spin_unlock(&c->save_lock);
+            return -TMEM_EBUSY;
+        }
+        /* A saver that died: its session ends here. */
+        if ( !c->save_live )
+            tmem_atomic_set(&c->frozen, c->was_frozen);
+    }
+    c->save_live = arg & TMEM_ENGINE_SAVE_LIVE;
+    c->was_frozen = tmem_atomic_read(&c->frozen);
+    /* A non-live save sees the state of one moment: no puts meanwhile. */
+    if ( !c->save_live )
+        tmem_atomic_set(&c->frozen, 1);
+    token = (tmem_atomic_read(&c->save_seq) + 1) & 0x7fffffff;
+    token = token ?: 1;
+    tmem_atomic_set(&c->save_seq, token);
+    /* The first call of the stream answers RESET: the pools come first. */
+    tmem_atomic_set(&c->save_reset, 1);
+    tmem_atomic_set(&c->saving, token);
+    tmem_spin_unlock(&c->save_lock);
+    return token;
+}
+
+/*
+ * Under save_lock: the next item of the round.  At most one page is read
+ * and at most every list of the client is looked at once, so a call is
+ * bounded whatever the pools hold.
+ */
+static long tmem_save_next_locked(struct tmem_client *c,
+                                  struct tmem_engine_ctl *ctl)
+{
+    struct tmem_xfer x = { NULL, 0, ctl->buf };
+    struct tmem_pool *pool;
+    struct tmem_pgd *p;
+    tmem_spinlock_t *lk;
+    uint32_t h, mark;
+    int rc;
+
+    if ( tmem_atomic_read(&c->save_reset) )
+    {
+        tmem_save_restart(c);
+        return TMEM_ENGINE_SAVE_RESET;
+    }
+    while ( c->save_pool < TMEM_ENGINE_MAX_POOLS_PER_CLIENT )
+    {
+        pool = c->pools[c->save_pool];
+        if ( !pool || !pool->persistent ||
+             c->save_list >= TMEM_POOL_LOCKS )
+        {
+            c->save_pool++;
+            c->save_list = 0;
+            continue;
+        }
+        lk = &pool->obj_locks[c->save_list];
+        tmem_spin_lock(lk);
+        /*
+         * Invalidations first: one queued before this lock was taken may
+         * be for an older copy at the key of the page about to go.
+         */
+        if ( tmem_save_pop_inv(c, ctl) )
+        {
+            tmem_spin_unlock(lk);
+            return TMEM_ENGINE_SAVE_INV;
+        }
+        mark = pool->plist_mark[c->save_list];
+        h = mark ? tmem_pgd_ptr(mark)->next : pool->plist_head[c->save_list];
+        if ( !h )
+        {
+            tmem_spin_unlock(lk);
+            c->save_list++;
+            continue;
+        }
+        p = tmem_pgd_ptr(h);
+        rc = tmem_pgd_read(p, pool, &x);
+        if ( rc )
+        {
+            tmem_spin_unlock(lk);
+            return rc;
+        }
+        p->obj |= TMEM_PGD_SENT;
+        pool->plist_mark[c->save_list] = h;
+        ctl->out_pool_id = (int32_t)c->save_pool;
+        ctl->out_oid[0] = tmem_obj_ptr(p->obj & TMEM_PGD_OBJ_MASK)->oid[0];
+        ctl->out_oid[1] = tmem_obj_ptr(p->obj & TMEM_PGD_OBJ_MASK)->oid[1];
+        ctl->out_oid[2] = tmem_obj_ptr(p->obj & TMEM_PGD_OBJ_MASK)->oid[2];
+        ctl->out_index = p->index;
+        tmem_spin_unlock(lk);
+        return TMEM_ENGINE_SAVE_PAGE;
+    }
+    /* End of the round; the next call starts the next one. */
+    if ( tmem_save_pop_inv(c, ctl) )
+        return TMEM_ENGINE_SAVE_INV;
+    c->save_pool = 0;
+    c->save_list = 0;
+    return TMEM_ENGINE_SAVE_END_OF_ROUND;
+}
+
+/* The session's token must come with every call after SAVE_BEGIN. */
+static long tmem_save_enter(struct tmem_client *c, uint32_t token)
+{
+    long saving = tmem_atomic_read(&c->saving);
+
+    if ( !saving )
+        return -TMEM_EINVAL;
+    if ( (uint32_t)saving != token || !tmem_spin_trylock(&c->save_lock) )
+        return -TMEM_EBUSY;
+    /* Ended (or taken over) between the check and the lock? */
+    if ( tmem_atomic_read(&c->saving) != saving )
+    {
+        tmem_spin_unlock(&c->save_lock);
+        return -TMEM_EBUSY;
+    }
+    return 0;
+}
+
+static long tmem_save_next(struct tmem_client *c, struct tmem_engine_ctl *ctl)
+{
+    long rc;
+
+    if ( !ctl->buf || ctl->buf_len < TMEM_PAGE_SIZE )
+        return -TMEM_EINVAL;
+    rc = tmem_save_enter(c, ctl->arg);
+    if ( rc )
+        return rc;
+    rc = tmem_save_next_locked(c, ctl);
+    tmem_spin_unlock(&c->save_lock);
+    return rc;
+}
+
+/* The historic SAVE_GET_NEXT_INV: only the queued invalidations. */
+static long tmem_save_next_inv(struct tmem_client *c,
+                               struct tmem_engine_ctl *ctl)
+{
+    long rc = tmem_save_enter(c, ctl->arg);
+
+    if ( rc )
+        return rc;
+    rc = tmem_save_pop_inv(c, ctl) ? 1 : 0;
+    tmem_spin_unlock(&c->save_lock);
+    return rc;
+}
+
+static long tmem_save_end(struct tmem_client *c, uint32_t token)
+{
+    long saving = tmem_atomic_read(&c->saving);
+
+    if ( !saving )
+        return 0;
+    if ( token && (uint32_t)saving != token )
+        return -TMEM_EBUSY;
+    if ( !tmem_spin_trylock(&c->save_lock) )
+        return -TMEM_EBUSY;
+    tmem_atomic_set(&c->saving, 0);
+    tmem_save_drop_invs(c);
+    if ( !c->save_live )
+        tmem_atomic_set(&c->frozen, c->was_frozen);
+    tmem_spin_unlock(&c->save_lock);
     return 0;
 }
 
@@ -508,13 +622,13 @@ static long tmem_ctl_client_op(struct tmem_client *c,
         }
         return (long)n;
     case TMEM_ENGINE_CTL_SAVE_BEGIN:
-        return tmem_save_begin(c);
+        return tmem_save_begin(c, ctl->arg);
     case TMEM_ENGINE_CTL_SAVE_GET_NEXT_PAGE:
-        return tmem_save_next_page(c, ctl);
+        return tmem_save_next(c, ctl);
     case TMEM_ENGINE_CTL_SAVE_GET_NEXT_INV:
         return tmem_save_next_inv(c, ctl);
     case TMEM_ENGINE_CTL_SAVE_END:
-        return tmem_save_end(c);
+        return tmem_save_end(c, ctl->arg);
     case TMEM_ENGINE_CTL_RESTORE_PUT_PAGE:
         pool = tmem_ctl_pool(c, ctl->pool_id);
         if ( !pool )

@@ -420,17 +420,24 @@ static inline unsigned int tmem_plist_of(uint32_t hash)
     return hash % TMEM_POOL_LOCKS;
 }
 
+static void tmem_record_inv(struct tmem_pool *pool, const struct tmem_pgd *p);
+
 /*
- * Persistent list removal (object lock `list' held); keeps a running save
- * cursor valid.  A cursor equal to h is in this list, so under this lock.
+ * Persistent list removal (object lock `list' held).  While the client is
+ * saved, a page the receiver has becomes an invalidation, queued before the
+ * lock is dropped: any later put at the same key is sent after it.
  */
 static void tmem_plist_del(struct tmem_pool *pool, unsigned int list,
                            uint32_t h, struct tmem_pgd *p)
 {
-    struct tmem_client *c = pool->client;
-
-    if ( (uint32_t)tmem_atomic_read(&c->save_next) == h )
-        tmem_atomic_set(&c->save_next, (long)p->next);
+    if ( tmem_unlikely(tmem_atomic_read(&pool->client->saving)) &&
+         !pool->detached )
+    {
+        if ( pool->plist_mark[list] == h )
+            pool->plist_mark[list] = p->prev;
+        if ( p->obj & TMEM_PGD_SENT )
+            tmem_record_inv(pool, p);
+    }
     tmem_list_del(&pool->plist_head[list], &pool->plist_tail[list], p);
 }
 
@@ -1010,29 +1017,26 @@ static void tmem_obj_free(struct tmem_pool *pool, uint32_t oh,
  * Page descriptor removal helpers
  */
 
-static void tmem_record_inv(struct tmem_pool *pool, const uint64_t oid[3],
-                            uint32_t index)
+/* Queue the invalidation of a sent page (its object lock held). */
+static void tmem_record_inv(struct tmem_pool *pool, const struct tmem_pgd *p)
 {
     struct tmem_client *c = pool->client;
+    const struct tmem_obj *obj = tmem_obj_ptr(p->obj & TMEM_PGD_OBJ_MASK);
     struct tmem_inv *inv;
-    int slot;
+    int slot = tmem_client_slot_of(c, pool);
 
-    if ( !pool->persistent || !tmem_atomic_read(&c->saving) )
-        return;
-    slot = tmem_client_slot_of(c, pool);
-    inv = tmem_env_zalloc(sizeof(*inv));
-    if ( !inv || slot < 0 )
+    inv = slot >= 0 ? tmem_env_zalloc(sizeof(*inv)) : NULL;
+    if ( !inv )
     {
-        /* Can't tell the receiver: it keeps a stale page.  Rare; logged. */
-        TMEM_LOG("lost an invalidation record for client %u", c->id);
-        tmem_env_free(inv, inv ? sizeof(*inv) : 0);
+        /* The receiver would keep a stale page: make the stream restart. */
+        tmem_atomic_set(&c->save_reset, 1);
         return;
     }
     inv->pool_id = slot;
-    inv->index = index;
-    inv->oid[0] = oid[0];
-    inv->oid[1] = oid[1];
-    inv->oid[2] = oid[2];
+    inv->index = p->index;
+    inv->oid[0] = obj->oid[0];
+    inv->oid[1] = obj->oid[1];
+    inv->oid[2] = obj->oid[2];
     tmem_spin_lock(&c->inv_lock);
     inv->next = c->inv_head;
     c->inv_head = inv;
@@ -1196,39 +1200,25 @@ static void tmem_leaf_unlist(struct tmem_rleaf *leaf, void *arg)
         tmem_spin_unlock(&G.lru_lock);
 }
 
-struct tmem_release_arg {
-    struct tmem_pool *pool;
-    const uint64_t *oid;
-};
-
 static void tmem_leaf_release(struct tmem_rleaf *leaf, void *arg)
 {
-    struct tmem_release_arg *a = arg;
+    struct tmem_pool *pool = arg;
     unsigned int k;
 
     for ( k = 0; k < TMEM_RADIX_SLOTS; k++ )
-    {
-        uint32_t h = leaf->slot[k];
-
-        if ( !h )
-            continue;
-        if ( a->oid )
-            tmem_record_inv(a->pool, a->oid, tmem_pgd_ptr(h)->index);
-        tmem_pgd_release(a->pool, h);
-    }
+        if ( leaf->slot[k] )
+            tmem_pgd_release(pool, leaf->slot[k]);
 }
 
 /*
  * Dispose of an object already unhashed and with its pages off the lists:
  * nobody else can reach it any more, so no lock is needed.
  */
-static void tmem_obj_dispose(struct tmem_pool *pool, uint32_t oh,
-                             bool record_inv)
+static void tmem_obj_dispose(struct tmem_pool *pool, uint32_t oh)
 {
     struct tmem_obj *obj = tmem_obj_ptr(oh);
-    struct tmem_release_arg a = { pool, record_inv ? obj->oid : NULL };
 
-    tmem_radix_walk(obj->root, obj->height, tmem_leaf_release, &a, false);
+    tmem_radix_walk(obj->root, obj->height, tmem_leaf_release, pool, false);
     tmem_atomic_add(&pool->st.pages, -(long)obj->nr_pages);
     tmem_obj_free(pool, oh, obj);
 }
@@ -1594,7 +1584,6 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     old = tmem_pool_unlink_index(pool, oid, index);
     if ( old )
     {
-        tmem_record_inv(pool, oid, index);
         tmem_pgd_release_op(pool, old);
         tmem_stat_inc(&pool->st.dup_flushed);
     }
@@ -1675,7 +1664,6 @@ long tmem_pool_flush_page(struct tmem_pool *pool, const uint64_t oid[3],
     h = tmem_pool_unlink_index(pool, oid, index);
     if ( h )
     {
-        tmem_record_inv(pool, oid, index);
         tmem_pgd_release_op(pool, h);
         tmem_stat_inc(&pool->st.good_flushes);
     }
@@ -1703,7 +1691,7 @@ long tmem_pool_flush_object(struct tmem_pool *pool, const uint64_t oid[3])
     tmem_spin_unlock(lk);
     if ( !obj )
         return 0;
-    tmem_obj_dispose(pool, oh, true);
+    tmem_obj_dispose(pool, oh);
     tmem_stat_inc(&pool->st.good_obj_flushes);
     return 1;
 }
@@ -1858,6 +1846,7 @@ struct tmem_client *tmem_client_get_or_create(uint16_t cli_id)
     c->id = cli_id;
     c->compress = tmem_engine_compress_default;
     tmem_spin_init(&c->inv_lock);
+    tmem_spin_init(&c->save_lock);
     tmem_lru_register(&c->lru, TMEM_ENGINE_DEFAULT_WEIGHT);
     G.clients[cli_id] = c;
     return c;
@@ -1932,7 +1921,7 @@ static void tmem_pool_free(struct tmem_pool *pool)
         {
             oh = chain;
             chain = tmem_obj_ptr(oh)->hnext;
-            tmem_obj_dispose(pool, oh, false);
+            tmem_obj_dispose(pool, oh);
         }
     }
     TMEM_ASSERT(!tmem_atomic_read(&pool->zs.nr_zpages));
@@ -2003,6 +1992,7 @@ int tmem_pool_create(struct tmem_client *c, int slot, uint32_t flags,
                 return -TMEM_EPERM;
             pool->sharers[pool->nr_sharers++] = c->id;
             c->pools[slot] = pool;
+            tmem_atomic_set(&c->save_reset, 1);
             return slot;
         }
         if ( free_idx < 0 )
@@ -2022,6 +2012,7 @@ int tmem_pool_create(struct tmem_client *c, int slot, uint32_t flags,
     else
         c->private_slots |= 1u << slot;
     c->pools[slot] = pool;
+    tmem_atomic_set(&c->save_reset, 1);
     return slot;
 }
 
@@ -2041,6 +2032,8 @@ static long tmem_pool_detach_ptr(struct tmem_client *c, int slot,
         return 0;
     c->pools[slot] = NULL;
     c->private_slots &= ~(1u << slot);
+    /* A saver restarts its stream without this pool. */
+    tmem_atomic_set(&c->save_reset, 1);
     if ( pool->shared )
     {
         for ( i = 0; i < pool->nr_sharers; i++ )
@@ -2058,6 +2051,8 @@ static long tmem_pool_detach_ptr(struct tmem_client *c, int slot,
         }
         G.shared[pool->shared_idx] = NULL;
     }
+    /* Its teardown queues no invalidations: the saver starts over. */
+    pool->detached = true;
     *freep = pool;
     return 1;
 }

@@ -104,6 +104,14 @@ struct tmem_engine_op {
 #define TMEM_ENGINE_CTL_RESTORE_PUT_PAGE    32
 #define TMEM_ENGINE_CTL_RESTORE_FLUSH_PAGE  33
 
+/* SAVE_BEGIN arg bits and SAVE_GET_NEXT_PAGE results. */
+#define TMEM_ENGINE_SAVE_LIVE               0x1u
+#define TMEM_ENGINE_SAVE_TAKEOVER           0x2u
+#define TMEM_ENGINE_SAVE_END_OF_ROUND        0
+#define TMEM_ENGINE_SAVE_PAGE                1
+#define TMEM_ENGINE_SAVE_INV                 2
+#define TMEM_ENGINE_SAVE_RESET               3
+
 /* Client info flags (GET/SET_CLIENT_INFO). */
 #define TMEM_ENGINE_CLIENT_COMPRESS        0x1u
 #define TMEM_ENGINE_CLIENT_FROZEN          0x2u
@@ -131,11 +139,27 @@ struct tmem_engine_pool_info {
  *  SET_POOLS: creates the pools described in buf on client cli_id (restore).
  *  QUERY_FREEABLE_MB: returns MiB of data pages reclaimable now.
  *  SET_AUTH: authorises (arg=1) or deauthorises (arg=0) uuid for cli_id.
- *  SAVE_BEGIN: starts iterating cli_id's persistent pages, returns 1 if the
- *      client has tmem state to save, 0 if none.  SAVE_GET_NEXT_PAGE writes
- *      one page (buf, PAGE_SIZE bytes) and fills out_pool_id/oid/index,
- *      returns 1, or 0 at the end.  SAVE_GET_NEXT_INV fills pool/oid/index
- *      of a page flushed after it was sent, returns 1, or 0 when none.
+ *  SAVE_BEGIN: starts a save session of cli_id and returns its token (> 0);
+ *      arg: TMEM_ENGINE_SAVE_LIVE (the guest keeps running: the client is
+ *      not frozen) and TMEM_ENGINE_SAVE_TAKEOVER (end a session whose saver
+ *      died; otherwise a second saver gets -EBUSY).  A non-live save
+ *      freezes the client until SAVE_END.
+ *  SAVE_GET_NEXT_PAGE (arg: the token): the next item of the stream, in
+ *      rounds.  Returns TMEM_ENGINE_SAVE_RESET first, and again whenever
+ *      the client's pools changed: the receiver must drop the client's
+ *      pools and pages and take the pool list afresh (GET_POOLS), and the
+ *      round starts over with every page.  TMEM_ENGINE_SAVE_PAGE: buf
+ *      (PAGE_SIZE) holds a persistent page, out_pool_id/oid/index its key.
+ *      TMEM_ENGINE_SAVE_INV: the page at out_pool_id/oid/index, sent
+ *      before, is gone.  TMEM_ENGINE_SAVE_END_OF_ROUND (0): the round that
+ *      began after the previous END_OF_ROUND (or RESET) is complete: every
+ *      page stored before it began, and not removed, has been sent; the
+ *      next call starts a round that sends what was stored since.  Items
+ *      come in an order that the receiver can apply one by one.
+ *  SAVE_GET_NEXT_INV (arg: the token): only the queued invalidations; 1,
+ *      or 0 when none.
+ *  SAVE_END (arg: the token, or 0 for any session): ends the session and
+ *      restores the client's frozen state.
  *  RESTORE_BEGIN: creates client cli_id (if needed).  RESTORE_PUT_PAGE
  *      stores buf (PAGE_SIZE) at pool_id/oid/index; RESTORE_FLUSH_PAGE
  *      flushes it.

@@ -31,12 +31,16 @@
  *                             A persistent pool keeps one page list per
  *                             object lock (pool->plist_head[i]), under that
  *                             lock: a persistent put or flush takes no lock
- *                             beyond its object's.  The client's save
- *                             cursor is under the lock of the list it is in.
+ *                             beyond its object's.  The list's save mark
+ *                             (pool->plist_mark[i]) is under it too.
  *   4. tmem_global.lru_lock   spinlock: every LRU list and owner list.
  *   5. scratch->lock          per-CPU compression buffers.
  *   6. pool->zs.lock          compressed-page storage of the pool.
  *   7. slab locks, client->inv_lock   (leaves).
+ *
+ * client->save_lock is taken (trylock) by a save call before any object
+ * lock and only under the global read lock; it serialises the savers' use
+ * of the client's save cursor.
  *
  * Eviction starts at lru_lock and needs an object lock: it uses a trylock
  * and skips busy objects, so allocator pressure (tmem_engine_reclaim) can
@@ -92,7 +96,12 @@ static inline void *tmem_slab_ptr(const struct tmem_slab *s, uint32_t h)
 #define TMEM_PGD_LZO     2u      /* data = zpage | chunk << 32 | len << 38 */
 #define TMEM_PGD_KIND_SHIFT 28
 #define TMEM_PGD_OBJ_MASK   0x0fffffffu
-#define TMEM_PGD_SENT       0x40000000u   /* save: already streamed out */
+/*
+ * Save: this page (or an older copy at its key) was streamed out, so its
+ * removal must reach the receiver as an invalidation.  May be stale from an
+ * earlier save; that only costs a redundant invalidation.
+ */
+#define TMEM_PGD_SENT       0x40000000u
 
 struct tmem_pgd {
     uint64_t data;
@@ -202,6 +211,13 @@ struct tmem_pool {
 
     /* Persistent pages, oldest first, one list per object lock. */
     uint32_t plist_head[TMEM_POOL_LOCKS], plist_tail[TMEM_POOL_LOCKS];
+    /*
+     * Save: the last page of each list already streamed in this save, 0 if
+     * none.  Puts append, so every page after the mark is new since it was
+     * last passed; removing the mark moves it back to its predecessor.
+     */
+    uint32_t plist_mark[TMEM_POOL_LOCKS];
+    bool detached;                       /* no slot points here any more */
 
     struct tmem_pool_stats st;           /* all atomic */
 };
@@ -232,11 +248,18 @@ struct tmem_client {
     long eph_gets, pers_puts, pers_gets; /* Ge Pp Gp */
     long compressed_pages, compressed_bytes, compress_poor; /* cp cb cn */
 
-    /* Save iteration: cursor under the object lock of its list. */
-    long saving, was_frozen;
-    long save_pool;                      /* pool index being streamed */
-    long save_list;                      /* its page list (object lock) */
-    long save_next;                      /* next descriptor to send */
+    /*
+     * Save iteration.  saving is the session's token (0: none), atomic;
+     * save_reset (atomic) says the pool set changed or an invalidation was
+     * lost, so the stream starts over.  The cursor (which pool and which
+     * list a round is in) is under save_lock; the position inside a list is
+     * that list's mark.  Invalidations wait in inv_head; their order
+     * among themselves does not matter, as each one only deletes.
+     */
+    long saving, save_reset, save_seq;
+    bool save_live, was_frozen;
+    unsigned int save_pool, save_list;
+    tmem_spinlock_t save_lock;
     tmem_spinlock_t inv_lock;
     struct tmem_inv *inv_head;
     long nr_inv;

@@ -605,13 +605,8 @@ static long sysctl_save_begin(const struct xen_sysctl_tmem_op *op)
     if ( rc )
         return rc;
 
-    rc = engine_control(&ctl);
-
-    /* As before Xen 4.13: 0 when there is something to save, else -ENOENT. */
-    if ( rc == 0 )
-        return -ENOENT;
-
-    return rc < 0 ? rc : 0;
+    /* The session's token (> 0), which every later call passes in arg. */
+    return engine_control(&ctl);
 }
 
 static long sysctl_save_get_next(const struct xen_sysctl_tmem_op *op)
@@ -621,6 +616,7 @@ static long sysctl_save_get_next(const struct xen_sysctl_tmem_op *op)
         .cmd = with_page ? TMEM_ENGINE_CTL_SAVE_GET_NEXT_PAGE
                          : TMEM_ENGINE_CTL_SAVE_GET_NEXT_INV,
         .cli_id = op->cli_id,
+        .arg = op->arg,
     };
     xen_tmem_handle_t h = {};
     void *page = NULL;
@@ -653,8 +649,8 @@ static long sysctl_save_get_next(const struct xen_sysctl_tmem_op *op)
         h.oid[2] = ctl.out_oid[2];
 
         if ( copy_to_guest(guest_handle_cast(op->u.buf, void), &h, 1) ||
-             (page && copy_to_guest_offset(op->u.buf, sizeof(h), page,
-                                           PAGE_SIZE)) )
+             (page && rc == TMEM_ENGINE_SAVE_PAGE &&
+              copy_to_guest_offset(op->u.buf, sizeof(h), page, PAGE_SIZE)) )
             rc = -EFAULT;
     }
 
