@@ -215,3 +215,130 @@ guest_signal() {
 	xenstore-write "/local/domain/$id/data/$2" 1 &&
 		xenstore-chmod "/local/domain/$id/data/$2" "b$id"
 }
+
+# --- save, restore and migration ------------------------------------------
+
+# lab_elapsed T0: seconds since lab_now printed T0, with two decimals.
+lab_elapsed() {
+	awk -v a="$1" -v b="$(lab_now)" 'BEGIN { printf "%.2f\n", b - a }'
+}
+
+# tmem_list_save FILE: `xl tmem-list -l -a` into FILE; fails when xl does.
+tmem_list_save() {
+	xl tmem-list -l -a > "$1" 2>&1
+}
+
+# tmem_pools FILE CI: client CI's pools in the listing FILE, one word
+# PI:PT:U1:U0 each, in pool order (empty when the client is not listed).
+tmem_pools() {
+	awk -v ci="$2" '
+	index($0, "P=") == 1 {
+		n = split(substr($0, 3), kv, ",")
+		delete f
+		for (i = 1; i <= n; i++) {
+			j = index(kv[i], ":")
+			f[substr(kv[i], 1, j - 1)] = substr(kv[i], j + 1)
+		}
+		if (f["CI"] == ci) {
+			printf "%s%s:%s:%s:%s", sep, f["PI"], f["PT"], f["U1"], f["U0"]
+			sep = " "
+		}
+	}
+	END { print "" }' "$1"
+}
+
+# tmem_pp_pool FILE CI: the id of client CI's persistent private pool.
+tmem_pp_pool() {
+	tmem_pools "$1" "$2" | tr ' ' '\n' | awk -F: '$2 == "PP" { print $1; exit }'
+}
+
+# tmem_client_gone ID TIMEOUT_S: wait until xl tmem-list (which must answer)
+# no longer lists client ID: a dead domain's pages are given back.
+tmem_client_gone() {
+	i=0
+	while :; do
+		if xl tmem-list -a > /tmp/tl.gone 2>&1 && ! grep -q "^C=CI:$1," /tmp/tl.gone; then
+			return 0
+		fi
+		[ "$i" -lt "$2" ] || return 1
+		i=$((i + 1))
+		sleep 1
+	done
+}
+
+# domid_gone ID TIMEOUT_S: wait until no domain, not even a dying one, has
+# id ID in xl list.
+domid_gone() {
+	i=0
+	while xl list | awk -v d="$1" 'NR > 1 && $2 == d { f = 1 } END { exit !f }'; do
+		[ "$i" -lt "$2" ] || return 1
+		i=$((i + 1))
+		sleep 1
+	done
+	return 0
+}
+
+# new_domid OLD NEW: NEW is a domain id, and not OLD.
+new_domid() {
+	[ -n "$2" ] && [ -n "$1" ] && [ "$1" != "$2" ]
+}
+
+# same_text A B: A is not empty and B is the same.
+same_text() {
+	[ -n "$1" ] && [ "$1" = "$2" ]
+}
+
+# no_domain NAME: no domain is called NAME.
+no_domain() {
+	! xl domid "$1" >/dev/null 2>&1
+}
+
+# domain_runs NAME [DOMID]: domain NAME exists (with id DOMID if given) and
+# is neither paused, shut down, crashed nor dying.
+domain_runs() {
+	st=$(xl list "$1" 2>/dev/null | awk 'NR == 2 { print $2, $5 }')
+	[ -n "$st" ] || return 1
+	[ -z "${2:-}" ] || [ "${st%% *}" = "$2" ] || return 1
+	! echo "${st#* }" | grep -q '[pscd]'
+}
+
+# guest_relay NAME LOGNAME: relay console log guest-LOGNAME.log (which may
+# not exist yet) to the serial console with the prefix "[NAME] ".
+guest_relay() {
+	tail -n +1 -F "/var/log/xen/console/guest-$2.log" 2>/dev/null |
+		awk -v p="[$1] " '{ print p $0; fflush() }' &
+	LAB_RELAYS="$LAB_RELAYS $!"
+}
+
+# guest_log_reset NAME: empty the guest's console log, so that guest_result
+# sees only what a restored copy of it prints from now on.
+guest_log_reset() {
+	: > "/var/log/xen/console/guest-$1.log"
+}
+
+# guest_console_renamed NAME TIMEOUT_S: xenconsoled names a console log
+# after the domain's name when it first connects the console, and an
+# incoming migration is called NAME--incoming until it has arrived. SIGHUP
+# makes xenconsoled reopen every log under the domain's current name; then
+# wait until it holds guest-NAME.log and no longer guest-NAME--incoming.log.
+guest_console_renamed() {
+	pid=$(cat /run/xenconsoled.pid 2>/dev/null) || return 1
+	kill -HUP "$pid" || return 1
+	dir=/var/log/xen/console
+	i=0
+	while :; do
+		held=$(for fd in /proc/"$pid"/fd/*; do readlink "$fd"; done 2>/dev/null)
+		if echo "$held" | grep -qx "$dir/guest-$1.log" &&
+			! echo "$held" | grep -qx "$dir/guest-$1--incoming.log"; then
+			return 0
+		fi
+		[ "$i" -lt $(($2 * 5)) ] || return 1
+		i=$((i + 1))
+		sleep 0.2
+	done
+}
+
+# disk_sectors_written DEV: 512-byte sectors written to /dev/DEV so far.
+disk_sectors_written() {
+	awk '{ print $7 }' "/sys/block/$1/stat"
+}

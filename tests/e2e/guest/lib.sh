@@ -1,17 +1,21 @@
 # Helpers for guest-side workload scripts.
 
-# dump_counters: print every frontswap, cleancache and tmem debugfs counter
-# as RESULT lines (absent directories print nothing).
+# dump_counters [PREFIX]: print every frontswap, cleancache and tmem debugfs
+# counter as RESULT lines (absent directories print nothing). With PREFIX,
+# every key starts with it (a second dump that must not be mistaken for the
+# first) and the kernel messages are not repeated.
 dump_counters() {
+	pfx=${1:-}
 	for dir in frontswap cleancache tmem; do
 		d=/sys/kernel/debug/$dir
 		[ -d "$d" ] || continue
 		for f in "$d"/*; do
 			[ -f "$f" ] || continue
-			echo "RESULT ${dir}_$(basename "$f")=$(cat "$f" 2>/dev/null | tr ' \n' '_' | sed 's/_$//')"
+			echo "RESULT $pfx${dir}_$(basename "$f")=$(cat "$f" 2>/dev/null | tr ' \n' '_' | sed 's/_$//')"
 		done
 	done
-	awk '$1 == "pswpout" || $1 == "pswpin" { print "RESULT vmstat_" $1 "=" $2 }' /proc/vmstat
+	awk -v p="$pfx" '$1 == "pswpout" || $1 == "pswpin" { print "RESULT " p "vmstat_" $1 "=" $2 }' /proc/vmstat
+	[ -z "$pfx" ] || return 0
 	# The tmem driver's messages are at KERN_INFO, below the console level.
 	dmesg | sed -n 's/^\[ *[0-9.]*\] \(xen-tmem: .*\)/KLOG \1/p'
 }
@@ -31,4 +35,33 @@ hold_begin() {
 hold_end() {
 	[ -n "$HOLD_PID" ] || return 0
 	wait "$HOLD_PID" || echo "RESULT hold_release=missing"
+}
+
+# lab_arg NAME: the number given as lab.NAME= on the kernel command line
+# (empty when absent).
+lab_arg() {
+	sed -n "s/.*lab\.$1=\([0-9]*\).*/\1/p" /proc/cmdline
+}
+
+# frontswap_stored: pages the frontswap backend holds now (0 without one).
+frontswap_stored() {
+	cat /sys/kernel/debug/frontswap/stored_pages 2>/dev/null || echo 0
+}
+
+# running PID: is PID a live process (not gone, not a zombie)? A background
+# job that ended stays a zombie until the shell waits for it.
+running() {
+	[ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+
+# wait_output FILE PATTERN PID: wait until FILE, the output of background
+# process PID, has a line matching PATTERN; fails if PID ends without it.
+wait_output() {
+	until grep -q "$2" "$1" 2>/dev/null; do
+		if ! running "$3"; then
+			grep -q "$2" "$1" 2>/dev/null
+			return
+		fi
+		sleep 0.2
+	done
 }

@@ -6,10 +6,17 @@
  *
  * It speaks the xenstore wire protocol over the kernel's /dev/xen/xenbus
  * (one XS_READ request, one reply), so the guest needs no xenstore tools.
- * A relative path is resolved by xenstored under /local/domain/<own id>.
+ * A relative path is resolved by xenstored under /local/domain/<own id>,
+ * so it still names this guest's directory after a save/restore or a
+ * migration, when the guest runs under a new domain id: the kernel holds
+ * requests back while it is suspended and reconnects to xenstore on resume,
+ * and nothing here remembers the old domain. Should the link still fail
+ * (a read or write error, a reply that makes no sense), the device is
+ * reopened and the key asked again until the timeout.
  *
  * usage: labwait KEY TIMEOUT_S
- * Exit status: 0 when the key appeared, 1 on timeout, 2 on error.
+ * Exit status: 0 when the key appeared, 1 on timeout, 2 on error (the
+ * device cannot be opened at all, or the link never came back).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -86,7 +93,7 @@ int main(int argc, char **argv)
 	char path[256], val[256];
 	struct timespec pause = { 0, 100 * 1000 * 1000 };
 	time_t deadline;
-	int fd, rc;
+	int fd, rc, broken = 0;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: labwait KEY TIMEOUT_S\n");
@@ -99,16 +106,29 @@ int main(int argc, char **argv)
 		perror("labwait: /dev/xen/xenbus");
 		return 2;
 	}
-	while ((rc = xs_read(fd, path, val, sizeof(val))) == 0) {
+	for (;;) {
+		rc = fd < 0 ? -1 : xs_read(fd, path, val, sizeof(val));
+		if (rc > 0)
+			break;
+		if (rc < 0 && fd >= 0) {
+			/* a fresh connection: no half-read reply left behind */
+			if (!broken++)
+				fprintf(stderr, "labwait: xenstore link broken, reopening\n");
+			close(fd);
+			fd = -1;
+		}
 		if (time(NULL) >= deadline) {
+			if (rc < 0) {
+				fprintf(stderr, "labwait: xenstore link still broken after %s s\n",
+					argv[2]);
+				return 2;
+			}
 			fprintf(stderr, "labwait: no %s after %s s\n", path, argv[2]);
 			return 1;
 		}
 		nanosleep(&pause, NULL);
-	}
-	if (rc < 0) {
-		fprintf(stderr, "labwait: xenstore link broken\n");
-		return 2;
+		if (fd < 0)
+			fd = open("/dev/xen/xenbus", O_RDWR);
 	}
 	printf("%s\n", val);
 	return 0;

@@ -1,0 +1,103 @@
+# xl save -c: a checkpoint of a running guest whose swapped-out pages are in
+# tmem. The guest keeps running with its pages in place and verifies them;
+# then it is destroyed and the checkpoint restored: the copy resumes at the
+# checkpoint's moment, its tmem client holds the checkpoint's pages, and it
+# verifies them twice.
+#
+# The swap disk is part of the checkpoint too: the original goes on using
+# /dev/vda after the checkpoint, so dom0 copies it to /dev/vdc while the
+# original is paused right after the checkpoint, and the copy is restored
+# with that disk (its configuration given to xl restore).
+# lab-xen: tmem
+# lab-timeout: 1500
+# lab-disks: swap:512M save:1G snap:512M
+. /lab/dom0-lib.sh
+
+# gone DOMID: the domain is gone, and so is its tmem client.
+gone() {
+	domid_gone "$1" 30 && tmem_client_gone "$1" 20
+}
+
+lab_plan 24
+lab_ok "tmem answers control operations" tmem_available
+lab_ok "guest g1 starts" guest_start g1 128 "tmem=1 lab.run=holdswap lab.holds=2 lab.hold=1500" /dev/vda
+lab_ok "g1 filled 384 MiB and holds" guest_wait_for g1 filled 400
+old=$(xl domid g1)
+
+lab_ok "xl tmem-list before the checkpoint" tmem_list_save /tmp/tl.before
+pools0=$(tmem_pools /tmp/tl.before "$old")
+pp=$(tmem_pp_pool /tmp/tl.before "$old")
+pc0=$(TMEM_LIST=/tmp/tl.before tmem_field P Pc "$old" "${pp:-x}")
+lab_note "g1 (domain $old): pools '$pools0', persistent pool ${pp:-none} holds ${pc0:-?} pages;" \
+	"the guest counts frontswap_stored_pages=$(guest_result g1 frontswap_stored_pages)"
+lab_cmp "the persistent pool holds the swapped-out pages" "${pc0:-0}" -gt 50000
+
+# The checkpoint, then a copy of the swap disk as it is at that moment.
+w0=$(disk_sectors_written vdb)
+t0=$(lab_now)
+xl save -c g1 /dev/vdb > /run/save.log 2>&1
+rc=$?
+save_s=$(lab_elapsed "$t0")
+sed 's/^/LAB: # xl save -c: /' /run/save.log | tail -n 20
+kept=no
+domain_runs g1 "$old" && kept=yes
+xl pause g1 || lab_note "xl pause g1 failed: the disk copy may be a little late"
+t0=$(lab_now)
+dd if=/dev/vda of=/dev/vdc bs=1M conv=fsync 2>/run/dd.log || lab_note "copying the swap disk failed: $(tail -n 1 /run/dd.log)"
+lab_note "swap disk copied in $(lab_elapsed "$t0") s"
+xl unpause g1
+sync
+save_mib=$(( ($(disk_sectors_written vdb) - w0) / 2048 ))
+lab_cmp "xl save -c g1 /dev/vdb exit status" "$rc" -eq 0
+lab_ok "g1 kept running as domain $old" [ "$kept" = yes ]
+lab_note "checkpoint: $save_s s, $save_mib MiB written to /dev/vdb"
+
+lab_ok "xl tmem-list after the checkpoint" tmem_list_save /tmp/tl.ck
+pc_ck=$(TMEM_LIST=/tmp/tl.ck tmem_field P Pc "$old" "${pp:-x}")
+lab_cmp "the checkpoint left the pool's pages in place" "${pc_ck:-}" -eq "${pc0:-x}"
+lab_ok "the client is not frozen after the checkpoint (fr:0)" \
+	[ "$(TMEM_LIST=/tmp/tl.ck tmem_field C fr "$old")" = 0 ]
+
+# The original verifies its pages, then holds again; it is destroyed.
+guest_signal g1 resume
+guest_wait_for g1 pass1_done 900
+lab_cmp "the original's pages verified after the checkpoint" "$(guest_result g1 pass1_mismatches)" -eq 0
+lab_ok "xl destroy g1" xl destroy g1
+lab_ok "the original's domain and tmem client are gone" gone "$old"
+
+# The checkpoint restored, with the copy of the disk.
+guest_log_reset g1
+sed 's#target=/dev/vda#target=/dev/vdc#' /run/g1.cfg > /run/g1-snap.cfg
+t0=$(lab_now)
+xl restore /run/g1-snap.cfg /dev/vdb > /run/restore.log 2>&1
+rc=$?
+restore_s=$(lab_elapsed "$t0")
+sed 's/^/LAB: # xl restore: /' /run/restore.log | tail -n 20
+lab_cmp "xl restore of the checkpoint exit status" "$rc" -eq 0
+new=$(xl domid g1 2>/dev/null)
+lab_ok "g1 runs again, as a new domain" new_domid "$old" "$new"
+lab_note "restore: $restore_s s; g1 is domain ${new:-none} (was $old)"
+
+lab_ok "xl tmem-list after the restore" tmem_list_save /tmp/tl.after
+pools1=$(tmem_pools /tmp/tl.after "${new:-x}")
+pp1=$(tmem_pp_pool /tmp/tl.after "${new:-x}")
+pc1=$(TMEM_LIST=/tmp/tl.after tmem_field P Pc "${new:-x}" "${pp1:-x}")
+sed 's/^/LAB: # after restore: /' /tmp/tl.after
+lab_ok "the restored client has the checkpoint's pools ('$pools0')" same_text "$pools0" "$pools1"
+lab_cmp "the restored persistent pool holds the checkpoint's pages" "${pc1:-}" -eq "${pc0:-x}"
+lab_ok "the restored client is not frozen (fr:0)" \
+	[ "$(TMEM_LIST=/tmp/tl.after tmem_field C fr "${new:-x}")" = 0 ]
+xl mem-max g1 "${GUEST_MAXMEM:-640}m" || lab_note "xl mem-max g1 failed after the restore"
+
+# The copy is where the checkpoint was: holding for its first "resume".
+guest_signal g1 resume
+guest_wait_for g1 pass1_done 900
+lab_cmp "the restored copy's pages verified" "$(guest_result g1 pass1_mismatches)" -eq 0
+guest_signal g1 resume2
+guest_wait g1 900
+lab_cmp "and verified again after a second hold" "$(guest_result g1 pass2_mismatches)" -eq 0
+lab_cmp "no frontswap load failed in the copy" "$(guest_result g1 frontswap_load_errors)" -eq 0
+lab_cmp "memstress exit status" "$(guest_result g1 memstress_rc)" -eq 0
+lab_cmp "guest workload exit status" "$(guest_result g1 guest_rc)" -eq 0
+lab_note "save-checkpoint: tmem_pages=${pc0:-?} checkpoint_s=$save_s restore_s=$restore_s save_mib=$save_mib"
+lab_finish

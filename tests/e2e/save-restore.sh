@@ -1,0 +1,78 @@
+# xl save / xl restore of a guest whose swapped-out pages are in tmem: a
+# 128 MiB guest (tmem=1) fills 384 MiB through frontswap and holds; the save
+# stream (on its own disk, /dev/vdb: dom0's tmpfs is too small) carries its
+# persistent tmem pages; the restored domain's client has the same pools and
+# the same page count, and every page verifies after the restore.
+# lab-xen: tmem
+# lab-timeout: 900
+# lab-disks: swap:512M save:1G
+. /lab/dom0-lib.sh
+lab_plan 19
+lab_ok "tmem answers control operations" tmem_available
+lab_ok "guest g1 starts" guest_start g1 128 "tmem=1 lab.run=holdswap lab.hold=900" /dev/vda
+lab_ok "g1 filled 384 MiB and holds" guest_wait_for g1 filled 400
+old=$(xl domid g1)
+
+# Before the save.
+lab_ok "xl tmem-list before the save" tmem_list_save /tmp/tl.before
+pools0=$(tmem_pools /tmp/tl.before "$old")
+pp=$(tmem_pp_pool /tmp/tl.before "$old")
+pc0=$(TMEM_LIST=/tmp/tl.before tmem_field P Pc "$old" "${pp:-x}")
+lab_note "g1 (domain $old): pools '$pools0', persistent pool ${pp:-none} holds ${pc0:-?} pages;" \
+	"the guest counts frontswap_stored_pages=$(guest_result g1 frontswap_stored_pages)" \
+	"succ_stores=$(guest_result g1 frontswap_succ_stores) failed_stores=$(guest_result g1 frontswap_failed_stores)" \
+	"loads=$(guest_result g1 frontswap_loads)"
+lab_cmp "the persistent pool holds the swapped-out pages" "${pc0:-0}" -gt 50000
+loads0=$(guest_result g1 frontswap_loads)
+
+# Save.
+w0=$(disk_sectors_written vdb)
+t0=$(lab_now)
+xl save g1 /dev/vdb > /run/save.log 2>&1
+rc=$?
+save_s=$(lab_elapsed "$t0")
+sync
+save_mib=$(( ($(disk_sectors_written vdb) - w0) / 2048 ))
+sed 's/^/LAB: # xl save: /' /run/save.log | tail -n 20
+lab_cmp "xl save g1 /dev/vdb exit status" "$rc" -eq 0
+lab_ok "g1 no longer exists after the save" no_domain g1
+lab_ok "the saved domain's tmem client is gone" tmem_client_gone "$old" 20
+lab_note "save: $save_s s, $save_mib MiB written to /dev/vdb" \
+	"($(( (${pc0:-0} * 4 + 128 * 1024) / 1024 )) MiB of RAM and tmem pages)"
+
+# Restore: from now on the console log is the restored guest's.
+guest_log_reset g1
+t0=$(lab_now)
+xl restore /dev/vdb > /run/restore.log 2>&1
+rc=$?
+restore_s=$(lab_elapsed "$t0")
+sed 's/^/LAB: # xl restore: /' /run/restore.log | tail -n 20
+lab_cmp "xl restore /dev/vdb exit status" "$rc" -eq 0
+new=$(xl domid g1 2>/dev/null)
+lab_ok "g1 runs again, as a new domain" new_domid "$old" "$new"
+lab_note "restore: $restore_s s; g1 is domain ${new:-none} (was $old)"
+
+lab_ok "xl tmem-list after the restore" tmem_list_save /tmp/tl.after
+pools1=$(tmem_pools /tmp/tl.after "${new:-x}")
+pp1=$(tmem_pp_pool /tmp/tl.after "${new:-x}")
+pc1=$(TMEM_LIST=/tmp/tl.after tmem_field P Pc "${new:-x}" "${pp1:-x}")
+sed 's/^/LAB: # after restore: /' /tmp/tl.after
+lab_ok "the restored client has the same pools ('$pools0')" same_text "$pools0" "$pools1"
+lab_cmp "the restored persistent pool holds as many pages" "${pc1:-}" -eq "${pc0:-x}"
+lab_ok "the restored client is not frozen (fr:0)" \
+	[ "$(TMEM_LIST=/tmp/tl.after tmem_field C fr "${new:-x}")" = 0 ]
+# libxl gives a new PV domain a maximum of its target again: room for
+# the pages the guest will swap out from now on, as guest_start gave it.
+xl mem-max g1 "${GUEST_MAXMEM:-640}m" || lab_note "xl mem-max g1 failed after the restore"
+
+# Verify.
+guest_signal g1 resume
+guest_wait g1 600
+loads1=$(guest_result g1 end_frontswap_loads)
+lab_cmp "every page read back intact after the restore" "$(guest_result g1 mismatches)" -eq 0
+lab_cmp "no frontswap load failed" "$(guest_result g1 frontswap_load_errors)" -eq 0
+lab_cmp "the restored guest loaded its pages from tmem" $((${loads1:-0} - ${loads0:-0})) -gt 50000
+lab_cmp "memstress exit status" "$(guest_result g1 memstress_rc)" -eq 0
+lab_cmp "guest workload exit status" "$(guest_result g1 guest_rc)" -eq 0
+lab_note "save-restore: tmem_pages=${pc0:-?} save_s=$save_s restore_s=$restore_s save_mib=$save_mib"
+lab_finish
