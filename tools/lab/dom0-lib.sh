@@ -338,6 +338,13 @@ guest_console_renamed() {
 	done
 }
 
+# tmem_pages_sent LOG: the tmem pages a save or migration stream carried,
+# from libxc's summary line in xl's output ("tmem: dN: P pages, I
+# invalidations, R resets"); empty when there is none.
+tmem_pages_sent() {
+	sed -n 's/.*tmem: d[0-9]*: \([0-9]*\) pages, .*/\1/p' "$1" | tail -n 1
+}
+
 # disk_sectors_written DEV: 512-byte sectors written to /dev/DEV so far.
 disk_sectors_written() {
 	awk '{ print $7 }' "/sys/block/$1/stat"
