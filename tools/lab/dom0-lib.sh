@@ -120,8 +120,13 @@ guest_wait() {
 }
 
 # guest_result NAME KEY: the value of the guest's last "RESULT KEY=VALUE" line.
+# xenconsoled names a log after the domain when it first connects its
+# console, so what a guest prints after an incoming migration goes on in
+# guest-NAME--incoming.log: that log is read last.
 guest_result() {
-	sed -n "s/^RESULT $2=\([^ ]*\).*/\1/p" "/var/log/xen/console/guest-$1.log" |
+	cat "/var/log/xen/console/guest-$1.log" \
+		"/var/log/xen/console/guest-$1--incoming.log" 2>/dev/null |
+		sed -n "s/^RESULT $2=\([^ ]*\).*/\1/p" |
 		tr -d '\r' | tail -n 1
 }
 
@@ -314,28 +319,6 @@ guest_relay() {
 # sees only what a restored copy of it prints from now on.
 guest_log_reset() {
 	: > "/var/log/xen/console/guest-$1.log"
-}
-
-# guest_console_renamed NAME TIMEOUT_S: xenconsoled names a console log
-# after the domain's name when it first connects the console, and an
-# incoming migration is called NAME--incoming until it has arrived. SIGHUP
-# makes xenconsoled reopen every log under the domain's current name; then
-# wait until it holds guest-NAME.log and no longer guest-NAME--incoming.log.
-guest_console_renamed() {
-	pid=$(cat /run/xenconsoled.pid 2>/dev/null) || return 1
-	kill -HUP "$pid" || return 1
-	dir=/var/log/xen/console
-	i=0
-	while :; do
-		held=$(for fd in /proc/"$pid"/fd/*; do readlink "$fd"; done 2>/dev/null)
-		if echo "$held" | grep -qx "$dir/guest-$1.log" &&
-			! echo "$held" | grep -qx "$dir/guest-$1--incoming.log"; then
-			return 0
-		fi
-		[ "$i" -lt $(($2 * 5)) ] || return 1
-		i=$((i + 1))
-		sleep 0.2
-	done
 }
 
 # tmem_pages_sent LOG: the tmem pages a save or migration stream carried,

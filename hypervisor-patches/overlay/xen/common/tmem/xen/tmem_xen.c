@@ -702,6 +702,141 @@ static long sysctl_restore_page(const struct xen_sysctl_tmem_op *op)
     return rc;
 }
 
+/*
+ * Up to XEN_SYSCTL_TMEM_BATCH_MAX save items per call: bounded work, and a
+ * stream pays one hypercall per batch rather than per page.
+ */
+static long sysctl_save_get_batch(const struct xen_sysctl_tmem_op *op)
+{
+    unsigned int n = op->len / (sizeof(xen_tmem_item_t) + PAGE_SIZE), i;
+    struct tmem_engine_ctl ctl = {
+        .cmd = TMEM_ENGINE_CTL_SAVE_GET_NEXT_PAGE,
+        .cli_id = op->cli_id,
+        .arg = op->arg,
+    };
+    void *page;
+    long rc;
+
+    if ( !n || guest_handle_is_null(op->u.buf) )
+        return -EINVAL;
+    n = min(n, (unsigned int)XEN_SYSCTL_TMEM_BATCH_MAX);
+
+    rc = check_domain(op->cli_id);
+    if ( rc )
+        return rc;
+
+    page = xmalloc_bytes(PAGE_SIZE);
+    if ( !page )
+        return -ENOMEM;
+    ctl.buf = page;
+    ctl.buf_len = PAGE_SIZE;
+
+    for ( i = 0; i < n; i++ )
+    {
+        xen_tmem_item_t it = {};
+
+        rc = engine_control(&ctl);
+        if ( rc < 0 )
+            break;
+
+        it.kind = rc;
+        it.pool_id = ctl.out_pool_id;
+        it.index = ctl.out_index;
+        it.oid[0] = ctl.out_oid[0];
+        it.oid[1] = ctl.out_oid[1];
+        it.oid[2] = ctl.out_oid[2];
+        /* The item left the engine: a fault loses it, so fail the stream. */
+        if ( copy_to_guest_offset(op->u.buf, i * sizeof(it), (void *)&it,
+                                  sizeof(it)) ||
+             (rc == TMEM_ENGINE_SAVE_PAGE &&
+              copy_to_guest_offset(op->u.buf,
+                                   n * sizeof(it) + i * PAGE_SIZE, page,
+                                   PAGE_SIZE)) )
+        {
+            xfree(page);
+            return -EFAULT;
+        }
+        if ( rc == TMEM_ENGINE_SAVE_END_OF_ROUND ||
+             rc == TMEM_ENGINE_SAVE_RESET )
+        {
+            i++;
+            break;
+        }
+    }
+
+    xfree(page);
+
+    /* An engine error with items already handed out shows on the next call. */
+    return i ? (long)i : rc;
+}
+
+static long sysctl_restore_batch(const struct xen_sysctl_tmem_op *op)
+{
+    unsigned int n = op->arg, i;
+    struct tmem_engine_ctl ctl = { .cli_id = op->cli_id };
+    void *page;
+    long rc;
+
+    if ( !n || n > XEN_SYSCTL_TMEM_BATCH_MAX ||
+         op->len < n * (sizeof(xen_tmem_item_t) + PAGE_SIZE) ||
+         guest_handle_is_null(op->u.buf) )
+        return -EINVAL;
+
+    rc = check_domain(op->cli_id);
+    if ( rc )
+        return rc;
+
+    page = xmalloc_bytes(PAGE_SIZE);
+    if ( !page )
+        return -ENOMEM;
+
+    for ( i = 0; i < n; i++ )
+    {
+        xen_tmem_item_t it;
+
+        rc = -EFAULT;
+        if ( copy_from_guest_offset((void *)&it, op->u.buf, i * sizeof(it),
+                                    sizeof(it)) )
+            break;
+
+        rc = -EINVAL;
+        if ( it.pad )
+            break;
+        if ( it.kind == XEN_SYSCTL_TMEM_SAVE_PAGE )
+        {
+            rc = -EFAULT;
+            if ( copy_from_guest_offset(page, op->u.buf,
+                                        n * sizeof(it) + i * PAGE_SIZE,
+                                        PAGE_SIZE) )
+                break;
+            ctl.cmd = TMEM_ENGINE_CTL_RESTORE_PUT_PAGE;
+            ctl.buf = page;
+            ctl.buf_len = PAGE_SIZE;
+        }
+        else if ( it.kind == XEN_SYSCTL_TMEM_SAVE_INV )
+        {
+            ctl.cmd = TMEM_ENGINE_CTL_RESTORE_FLUSH_PAGE;
+            ctl.buf = NULL;
+            ctl.buf_len = 0;
+        }
+        else
+            break;
+
+        ctl.pool_id = it.pool_id;
+        ctl.oid[0] = it.oid[0];
+        ctl.oid[1] = it.oid[1];
+        ctl.oid[2] = it.oid[2];
+        ctl.index = it.index;
+        rc = engine_control_locked(&ctl);
+        if ( rc < 0 )
+            break;
+    }
+
+    xfree(page);
+
+    return i == n ? (long)n : rc;
+}
+
 long tmem_sysctl(struct xen_sysctl_tmem_op *op)
 {
     struct tmem_engine_ctl ctl = {
@@ -781,6 +916,12 @@ long tmem_sysctl(struct xen_sysctl_tmem_op *op)
     case XEN_SYSCTL_TMEM_OP_RESTORE_PUT_PAGE:
     case XEN_SYSCTL_TMEM_OP_RESTORE_FLUSH_PAGE:
         return sysctl_restore_page(op);
+
+    case XEN_SYSCTL_TMEM_OP_SAVE_GET_NEXT_BATCH:
+        return sysctl_save_get_batch(op);
+
+    case XEN_SYSCTL_TMEM_OP_RESTORE_BATCH:
+        return sysctl_restore_batch(op);
     }
 
     return -EOPNOTSUPP;
