@@ -538,11 +538,30 @@ static inline void tmem_debugfs_init(void)
 
 static bool tmem_active;
 
+/*
+ * A kernel started again in its domain (kexec) finds the pools of the one
+ * before: their pages stay charged to the domain and nothing can reach
+ * them.  Pool ids belong to the domain, so at start every id is such a
+ * pool.  Returns how many there were.
+ */
+static int tmem_release_stale_pools(void)
+{
+	int pool, rc, n = 0;
+
+	for (pool = 0; pool < TMEM_MAX_POOLS; pool++) {
+		rc = tmem_destroy_pool(pool);
+		if (rc < 0)
+			break;	/* no tmem: nothing to release */
+		n += rc == 1;
+	}
+	return n;
+}
+
 static int __init xen_tmem_init(void)
 {
 	const char *reason;
 	bool fs_on = false, cc_on = false;
-	int pool;
+	int pool, stale;
 
 	if (!tmem_enabled)
 		return 0;
@@ -551,6 +570,8 @@ static int __init xen_tmem_init(void)
 		return 0;
 	}
 	tmem_debugfs_init();
+
+	stale = tmem_release_stale_pools();
 
 	/* probe: a pool made and destroyed at once */
 	pool = tmem_new_pool(TMEM_POOL_PRIVATE_UUID, TMEM_POOL_PRIVATE_UUID,
@@ -562,6 +583,8 @@ static int __init xen_tmem_init(void)
 	}
 	tmem_destroy_pool(pool);
 	tmem_active = true;
+	if (stale)
+		pr_info("released %d pools a previous kernel left\n", stale);
 
 	if (frontswap && IS_ENABLED(CONFIG_FRONTSWAP)) {
 		if (frontswap_register_ops(&tmem_frontswap_ops))

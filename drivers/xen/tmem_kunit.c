@@ -330,6 +330,31 @@ static void tmem_test_cleancache_ops(struct kunit *test)
 	__free_page(page);
 }
 
+/* at start, the pools of an earlier kernel in the domain are destroyed */
+static void tmem_test_release_stale(struct kunit *test)
+{
+	unsigned int i;
+
+	tt.rc = 1;
+	KUNIT_EXPECT_EQ(test, tmem_release_stale_pools(), TMEM_MAX_POOLS);
+	KUNIT_ASSERT_EQ(test, tt.nr, (unsigned int)TMEM_MAX_POOLS);
+	for (i = 0; i < TMEM_MAX_POOLS; i++) {
+		KUNIT_EXPECT_EQ(test, tt.ops[i].cmd, (u32)TMEM_DESTROY_POOL);
+		KUNIT_EXPECT_EQ(test, tt.ops[i].pool_id, (s32)i);
+	}
+
+	/* no pool left over: every id asked, none counted */
+	memset(&tt, 0, sizeof(tt));
+	KUNIT_EXPECT_EQ(test, tmem_release_stale_pools(), 0);
+	KUNIT_EXPECT_EQ(test, tt.nr, (unsigned int)TMEM_MAX_POOLS);
+
+	/* tmem off: one call tells */
+	memset(&tt, 0, sizeof(tt));
+	tt.rc = -ENODEV;
+	KUNIT_EXPECT_EQ(test, tmem_release_stale_pools(), 0);
+	KUNIT_EXPECT_EQ(test, tt.nr, 1U);
+}
+
 static struct kunit_case tmem_abi_cases[] = {
 	KUNIT_CASE(tmem_test_abi_layout),
 	KUNIT_CASE(tmem_test_frontswap_oid),
@@ -348,6 +373,7 @@ static struct kunit_case tmem_ops_cases[] = {
 	KUNIT_CASE(tmem_test_frontswap_ops),
 	KUNIT_CASE(tmem_test_frontswap_no_pool),
 	KUNIT_CASE(tmem_test_cleancache_ops),
+	KUNIT_CASE(tmem_test_release_stale),
 	{}
 };
 

@@ -190,6 +190,45 @@ static long compare(struct hguest *src, struct hguest *dst)
     return same;
 }
 
+/* GET_AUTH lists what SET_AUTH allowed: the stream carries it. */
+static void test_get_auth(void)
+{
+    struct tmem_engine_ctl ctl;
+    uint64_t uuids[4][2];
+    struct hguest a;
+
+    hg_init(&a, SRC, 4);
+    CHECK_EQ(hg_new_pool(&a, EPH, 0, 0), 0);
+    CHECK_EQ(hc_auth(SRC, 0x11, 0x22, 1), 0);
+    CHECK_EQ(hc_auth(SRC, 0x33, 0x44, 1), 0);
+    CHECK_EQ(hc_auth(SRC, 0x55, 0x66, 1), 0);
+    CHECK_EQ(hc_auth(SRC, 0x33, 0x44, 0), 0);
+    memset(&ctl, 0, sizeof(ctl));
+    memset(uuids, 0, sizeof(uuids));
+    ctl.cmd = TMEM_ENGINE_CTL_GET_AUTH;
+    ctl.cli_id = SRC;
+    ctl.buf = uuids;
+    ctl.buf_len = sizeof(uuids);
+    CHECK_EQ(tmem_engine_control(&ctl), 2);
+    CHECK(uuids[0][0] == 0x11 && uuids[0][1] == 0x22, "first UUID");
+    CHECK(uuids[1][0] == 0x55 && uuids[1][1] == 0x66, "second UUID");
+    ctl.buf_len = sizeof(uuids[0]);                       /* room for one */
+    CHECK_EQ(tmem_engine_control(&ctl), 1);
+    ctl.buf_len = 0;
+    CHECK_EQ(tmem_engine_control(&ctl), 0);
+    ctl.buf = NULL;
+    ctl.buf_len = 16;
+    CHECK_EQ(tmem_engine_control(&ctl), -TMEM_EINVAL);
+    ctl.cli_id = TMEM_ENGINE_CLI_ID_ALL;
+    CHECK_EQ(tmem_engine_control(&ctl), -TMEM_EINVAL);
+    ctl.cli_id = SRC + 5;
+    ctl.buf = uuids;
+    CHECK_EQ(tmem_engine_control(&ctl), -TMEM_ENOENT);
+    tmem_engine_client_destroy(SRC);
+    hg_free(&a);
+    restart();
+}
+
 static void make_pools(struct hguest *g)
 {
     CHECK_EQ(hg_new_pool(g, EPH, 0, 0), 0);
@@ -358,6 +397,7 @@ int main(void)
 
     CHECK_EQ(h_engine_start(), 0);
     test_nonlive();
+    test_get_auth();
     for ( s = 0; s < 8; s++ )
         test_live_random(s);
     CHECK_EQ(h_engine_stop_check_leaks(), 0);

@@ -641,7 +641,7 @@ static void test_control_errors(void)
     CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_FREEZE, TMEM_ENGINE_MAX_CLIENTS, 0),
              -TMEM_EINVAL);
     CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_FREEZE, 0x10000, 0), -TMEM_EINVAL);
-    CHECK_EQ(hc_simple(12, 60, 0), -TMEM_ENOSYS);
+    CHECK_EQ(hc_simple(13, 60, 0), -TMEM_ENOSYS);
     CHECK_EQ(hc_simple(0xffffffffu, 60, 0), -TMEM_ENOSYS);
     CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_SAVE_BEGIN, TMEM_ENGINE_CLI_ID_ALL, 0),
              -TMEM_EINVAL);

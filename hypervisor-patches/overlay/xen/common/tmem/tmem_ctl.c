@@ -621,6 +621,14 @@ static long tmem_ctl_client_op(struct tmem_client *c,
             n++;
         }
         return (long)n;
+    case TMEM_ENGINE_CTL_GET_AUTH:
+        if ( !ctl->buf && ctl->buf_len )
+            return -TMEM_EINVAL;
+        n = ctl->buf_len / sizeof(c->auth[0]);
+        if ( n > c->nr_auth )
+            n = c->nr_auth;
+        memcpy(ctl->buf, c->auth, n * sizeof(c->auth[0]));
+        return (long)n;
     case TMEM_ENGINE_CTL_SAVE_BEGIN:
         return tmem_save_begin(c, ctl->arg);
     case TMEM_ENGINE_CTL_SAVE_GET_NEXT_PAGE:
@@ -701,6 +709,7 @@ long tmem_engine_control(struct tmem_engine_ctl *ctl)
     case TMEM_ENGINE_CTL_GET_CLIENT_INFO:
     case TMEM_ENGINE_CTL_SET_CLIENT_INFO:
     case TMEM_ENGINE_CTL_GET_POOLS:
+    case TMEM_ENGINE_CTL_GET_AUTH:
     case TMEM_ENGINE_CTL_SAVE_BEGIN:
     case TMEM_ENGINE_CTL_SAVE_GET_NEXT_PAGE:
     case TMEM_ENGINE_CTL_SAVE_GET_NEXT_INV:

@@ -97,6 +97,7 @@ struct tmem_engine_op {
 #define TMEM_ENGINE_CTL_SET_POOLS            9
 #define TMEM_ENGINE_CTL_SAVE_BEGIN          10
 #define TMEM_ENGINE_CTL_SET_AUTH            11
+#define TMEM_ENGINE_CTL_GET_AUTH            12
 #define TMEM_ENGINE_CTL_SAVE_GET_NEXT_PAGE  19
 #define TMEM_ENGINE_CTL_SAVE_GET_NEXT_INV   20
 #define TMEM_ENGINE_CTL_SAVE_END            21
@@ -139,6 +140,8 @@ struct tmem_engine_pool_info {
  *  SET_POOLS: creates the pools described in buf on client cli_id (restore).
  *  QUERY_FREEABLE_MB: returns MiB of data pages reclaimable now.
  *  SET_AUTH: authorises (arg=1) or deauthorises (arg=0) uuid for cli_id.
+ *  GET_AUTH: the UUIDs cli_id is authorised for, as uint64_t[2] each, into
+ *      buf (at most buf_len bytes); returns how many it wrote.
  *  SAVE_BEGIN: starts a save session of cli_id and returns its token (> 0);
  *      arg: TMEM_ENGINE_SAVE_LIVE (the guest keeps running: the client is
  *      not frozen) and TMEM_ENGINE_SAVE_TAKEOVER (end a session whose saver

@@ -548,6 +548,44 @@ static long set_auth(uint32_t cli_id, const xen_tmem_pool_info_t *in)
  * that never used tmem becomes a client, so that the authorisation is in
  * place before it creates the pool.
  */
+/* The shared-pool UUIDs a client is authorised for, as SET_AUTH takes them. */
+static long sysctl_get_auth(const struct xen_sysctl_tmem_op *op)
+{
+    uint64_t uuids[TMEM_ENGINE_MAX_SHARED_POOLS][2];
+    struct tmem_engine_ctl ctl = {
+        .cmd = TMEM_ENGINE_CTL_GET_AUTH,
+        .cli_id = op->cli_id,
+        .buf = uuids,
+    };
+    unsigned int nr = op->len / sizeof(xen_tmem_pool_info_t), i;
+    long rc;
+
+    if ( op->len % sizeof(xen_tmem_pool_info_t) )
+        return -EINVAL;
+    if ( nr && guest_handle_is_null(op->u.pool) )
+        return -EINVAL;
+    nr = min(nr, (unsigned int)TMEM_ENGINE_MAX_SHARED_POOLS);
+    ctl.buf_len = nr * sizeof(uuids[0]);
+
+    rc = check_domain(op->cli_id);
+    if ( rc )
+        return rc;
+
+    rc = engine_control(&ctl);
+    for ( i = 0; rc > 0 && i < rc; i++ )
+    {
+        xen_tmem_pool_info_t out = {
+            .flags = XEN_TMEM_POOL_F_AUTH,
+            .uuid = { uuids[i][0], uuids[i][1] },
+        };
+
+        if ( copy_to_guest_offset(op->u.pool, i, &out, 1) )
+            return -EFAULT;
+    }
+
+    return rc;
+}
+
 static long sysctl_set_auth(const struct xen_sysctl_tmem_op *op)
 {
     long nr = pool_info_records(op, TMEM_ENGINE_MAX_SHARED_POOLS), rc;
@@ -897,6 +935,9 @@ long tmem_sysctl(struct xen_sysctl_tmem_op *op)
 
     case XEN_SYSCTL_TMEM_OP_SET_AUTH:
         return sysctl_set_auth(op);
+
+    case XEN_SYSCTL_TMEM_OP_GET_AUTH:
+        return sysctl_get_auth(op);
 
     case XEN_SYSCTL_TMEM_OP_SAVE_BEGIN:
         return sysctl_save_begin(op);
