@@ -2,12 +2,14 @@
 # 128 MiB guest (tmem=1) fills 384 MiB through frontswap and holds; the save
 # stream (on its own disk, /dev/vdb: dom0's tmpfs is too small) carries its
 # persistent tmem pages; the restored domain's client has the same pools and
-# the same page count, and every page verifies after the restore.
+# the same page count, and every page verifies after the restore. The same
+# file restored a second time (g1b, on a copy of the swap disk) is a second
+# guest with its own copy of the pages, and verifies too.
 # lab-xen: tmem
 # lab-timeout: 900
-# lab-disks: swap:512M save:1G
+# lab-disks: swap:512M save:1G copy:512M
 . /lab/dom0-lib.sh
-lab_plan 20
+lab_plan 27
 lab_ok "tmem answers control operations" tmem_available
 lab_ok "guest g1 starts" guest_start g1 128 "tmem=1 lab.run=holdswap lab.hold=900" /dev/vda
 lab_ok "g1 filled 384 MiB and holds" guest_wait_for g1 filled 400
@@ -42,6 +44,10 @@ lab_ok "the saved domain's tmem client is gone" tmem_client_gone "$old" 20
 lab_note "save: $save_s s, $save_mib MiB written to /dev/vdb" \
 	"($(( (${pc0:-0} * 4 + 128 * 1024) / 1024 )) MiB of RAM and tmem pages)"
 
+# The swap disk as the saved guest left it, for a second copy of it.
+dd if=/dev/vda of=/dev/vdc bs=1M conv=fsync 2>/run/dd.log ||
+	lab_note "copying the swap disk failed: $(tail -n 1 /run/dd.log)"
+
 # Restore: from now on the console log is the restored guest's.
 guest_log_reset g1
 t0=$(lab_now)
@@ -64,8 +70,24 @@ lab_cmp "the restored persistent pool holds as many pages" "${pc1:-}" -eq "${pc0
 lab_ok "the restored client is not frozen (fr:0)" \
 	[ "$(TMEM_LIST=/tmp/tl.after tmem_field C fr "${new:-x}")" = 0 ]
 
-# Verify.
+# The same file restored a second time, as g1b on the copy of the disk:
+# a second guest with a tmem client of its own holding the same pages.
+sed -e 's/^name = .*/name = "g1b"/' -e 's#target=/dev/vda#target=/dev/vdc#' \
+	/run/g1.cfg > /run/g1b.cfg
+xl restore /run/g1b.cfg /dev/vdb > /run/restore2.log 2>&1
+rc=$?
+sed 's/^/LAB: # xl restore (g1b): /' /run/restore2.log | tail -n 8
+lab_cmp "a second xl restore of the same file (g1b) exit status" "$rc" -eq 0
+second=$(xl domid g1b 2>/dev/null)
+lab_ok "xl tmem-list with both copies" tmem_list_save /tmp/tl.two
+pc2=$(TMEM_LIST=/tmp/tl.two tmem_field P Pc "${second:-x}" "$(tmem_pp_pool /tmp/tl.two "${second:-x}")")
+pc1b=$(TMEM_LIST=/tmp/tl.two tmem_field P Pc "${new:-x}" "${pp1:-x}")
+lab_cmp "g1b's own client holds the saved pages too" "${pc2:-}" -eq "${pc0:-x}"
+lab_cmp "and g1's client still holds its own" "${pc1b:-}" -eq "${pc0:-x}"
+
+# Verify, both copies at once.
 guest_signal g1 resume
+guest_signal g1b resume
 guest_wait g1 600
 loads1=$(guest_result g1 end_frontswap_loads)
 lab_cmp "every page read back intact after the restore" "$(guest_result g1 mismatches)" -eq 0
@@ -73,5 +95,9 @@ lab_cmp "no frontswap load failed" "$(guest_result g1 frontswap_load_errors)" -e
 lab_cmp "the restored guest loaded its pages from tmem" $((${loads1:-0} - ${loads0:-0})) -gt 50000
 lab_cmp "memstress exit status" "$(guest_result g1 memstress_rc)" -eq 0
 lab_cmp "guest workload exit status" "$(guest_result g1 guest_rc)" -eq 0
+guest_wait g1b 600
+lab_cmp "g1b: every page read back intact" "$(guest_result g1b mismatches)" -eq 0
+lab_cmp "g1b: no frontswap load failed" "$(guest_result g1b frontswap_load_errors)" -eq 0
+lab_cmp "g1b: memstress exit status" "$(guest_result g1b memstress_rc)" -eq 0
 lab_note "save-restore: tmem_pages=${pc0:-?} save_s=$save_s restore_s=$restore_s save_mib=$save_mib"
 lab_finish
