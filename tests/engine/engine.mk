@@ -46,12 +46,13 @@ ENGINE_ABI_SRCS := $(ENGINE_ABI)/abi_suite.c $(ENGINE_ABI)/abi_user.c
 ENGINE_DEPS := $(wildcard $(ENGINE_SRC)/*.[ch] $(ENGINE_TST)/*.[ch] \
 	$(ENGINE_ABI)/*.[ch]) $(ENGINE_TST)/engine.mk
 
-ENGINE_TESTS := test_lzo test_unit test_save test_model test_stress
+ENGINE_TESTS := test_lzo test_unit test_save test_hostile test_model test_stress
 ENGINE_PLAIN := $(addprefix $(ENGINE_OUT)/plain/,$(ENGINE_TESTS) abi_user)
 ENGINE_ASAN := $(addprefix $(ENGINE_OUT)/asan/,$(ENGINE_TESTS) abi_user)
 ENGINE_TSAN_BIN := $(ENGINE_OUT)/tsan/test_stress
 ENGINE_FUZZ_BIN := $(ENGINE_OUT)/fuzz/fuzz_engine
 ENGINE_BENCH_BIN := $(ENGINE_OUT)/plain/bench
+ENGINE_BENCH_HOSTILE_BIN := $(ENGINE_OUT)/plain/bench_hostile
 
 # Run a stage: print its name, run it, print how long it took.
 # $(1) = stage name, $(2) = command.
@@ -62,7 +63,7 @@ define ENGINE_STAGE
 	exit $$rc
 endef
 
-.PHONY: check-engine check-engine-tests check-engine-fuzz-smoke check-asan check-tsan fuzz bench engine-build
+.PHONY: check-engine check-engine-tests check-engine-fuzz-smoke check-asan check-tsan fuzz bench bench-hostile engine-build
 
 # ---- builds ----
 
@@ -104,6 +105,11 @@ $(ENGINE_FUZZ_BIN): $(ENGINE_DEPS)
 		-fno-sanitize-recover=undefined $(ENGINE_WARN) $(ENGINE_INC) \
 		-pthread -o $@ $(ENGINE_TST)/fuzz_engine.c $(ENGINE_LIB)
 
+$(ENGINE_BENCH_HOSTILE_BIN): $(ENGINE_DEPS)
+	@mkdir -p $(@D)
+	$(ENGINE_CC) -O2 -g $(ENGINE_WARN) $(ENGINE_INC) -pthread -o $@ \
+		$(ENGINE_TST)/bench_hostile.c $(ENGINE_LIB)
+
 $(ENGINE_BENCH_BIN): $(ENGINE_DEPS)
 	@mkdir -p $(@D)
 	$(ENGINE_CC) -O2 -g $(ENGINE_WARN) $(ENGINE_INC) -pthread -o $@ \
@@ -137,6 +143,7 @@ check-engine-tests: $(ENGINE_STRICT_OBJS) $(ENGINE_PLAIN) \
 	$(call ENGINE_STAGE,lzo-vs-liblzo2,$(ENGINE_OUT)/plain/test_lzo)
 	$(call ENGINE_STAGE,unit,$(ENGINE_OUT)/plain/test_unit)
 	$(call ENGINE_STAGE,save-stream,$(ENGINE_OUT)/plain/test_save)
+	$(call ENGINE_STAGE,hostile,$(ENGINE_OUT)/plain/test_hostile)
 	$(call ENGINE_STAGE,abi-conformance,$(ENGINE_OUT)/plain/abi_user)
 	$(call ENGINE_STAGE,model-random,$(ENGINE_OUT)/plain/test_model \
 		--ops $(ENGINE_MODEL_OPS) --seed $(ENGINE_SEED))
@@ -154,6 +161,7 @@ check-asan: $(ENGINE_ASAN)
 	$(call ENGINE_STAGE,asan-lzo,$(ENGINE_OUT)/asan/test_lzo)
 	$(call ENGINE_STAGE,asan-unit,$(ENGINE_OUT)/asan/test_unit)
 	$(call ENGINE_STAGE,asan-save-stream,$(ENGINE_OUT)/asan/test_save)
+	$(call ENGINE_STAGE,asan-hostile,$(ENGINE_OUT)/asan/test_hostile)
 	$(call ENGINE_STAGE,asan-abi,$(ENGINE_OUT)/asan/abi_user)
 	$(call ENGINE_STAGE,asan-model,$(ENGINE_OUT)/asan/test_model \
 		--ops $(ENGINE_MODEL_OPS) --seed $(ENGINE_SEED))
@@ -180,3 +188,6 @@ fuzz: $(ENGINE_FUZZ_BIN)
 
 bench: $(ENGINE_BENCH_BIN)
 	$(call ENGINE_STAGE,bench,$(ENGINE_BENCH_BIN))
+
+bench-hostile: $(ENGINE_BENCH_HOSTILE_BIN)
+	$(call ENGINE_STAGE,bench-hostile,$(ENGINE_BENCH_HOSTILE_BIN))

@@ -324,6 +324,21 @@ uint64_t tmem_env_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/*
+ * Keys for the engine's hashes.  A fixed sequence keeps every run of a
+ * test the same; the engine's behaviour must not depend on the values.
+ */
+uint64_t tmem_env_random64(void)
+{
+    static uint64_t state = 0x243f6a8885a308d3ull;
+    uint64_t x = __atomic_add_fetch(&state, 0x9e3779b97f4a7c15ull,
+                                    __ATOMIC_RELAXED);
+
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
 unsigned int tmem_env_nr_cpus(void)
 {
     long n = sysconf(_SC_NPROCESSORS_CONF);

@@ -159,6 +159,7 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
     tmem_text_kv(t, "Ta", 0);        /* the engine keeps no free list */
     tmem_text_kv(t, "Et", RD(&st->evicted));
     tmem_text_kv(t, "Ea", RD(&st->evict_attempts));
+    tmem_text_kv(t, "Eg", RD(&st->evict_gave_up));
     tmem_text_kv(t, "Rt", RD(&st->relinq));
     tmem_text_kv(t, "Ra", RD(&st->relinq_attempts));
     if ( use_long )

@@ -10,6 +10,7 @@
  * never leaves an older copy behind.
  */
 #include "tmem_priv.h"
+#include "tmem_siphash.h"
 
 /* Off unless the glue turns it on (boot option `tmem', off by default). */
 bool tmem_engine_enabled;
@@ -928,13 +929,7 @@ int tmem_pgd_read(const struct tmem_pgd *p, struct tmem_pool *pool,
 static uint32_t tmem_oid_hash(const struct tmem_pool *pool,
                               const uint64_t oid[3])
 {
-    uint64_t x = oid[0] ^ (oid[1] * 0x9e3779b97f4a7c15ull) ^
-                 ((oid[2] + pool->hash_key) * 0xc2b2ae3d27d4eb4full);
-
-    x ^= x >> 29;
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 32;
-    return (uint32_t)x;
+    return (uint32_t)tmem_siphash(pool->hash_key, oid, 3);
 }
 
 static inline tmem_spinlock_t *tmem_obj_lock(struct tmem_pool *pool,
@@ -1763,18 +1758,39 @@ static int tmem_evict_one(struct tmem_lru *only)
     return (int)freed;
 }
 
-/* Evict until nr_pages data pages went back to the environment. */
+/*
+ * Pages one call may evict or find busy, whatever they give back: pages
+ * that free no data page (same-filled ones, compressed ones that share a
+ * chunk page) would otherwise make the walk as long as every LRU, inside
+ * the page allocator or another guest's put.
+ */
+static unsigned long tmem_evict_budget(unsigned long nr_pages)
+{
+    return nr_pages < (TMEM_EVICT_MAX_EXAMINED - 64) / 2 ?
+           64 + 2 * nr_pages : TMEM_EVICT_MAX_EXAMINED;
+}
+
+/*
+ * Evict until nr_pages data pages went back to the environment, or the
+ * budget of pages examined is spent (counted in Eg).
+ */
 long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
                 bool relinquish)
 {
-    unsigned long freed = 0;
+    unsigned long freed = 0, examined = 0, budget;
     unsigned int busy = 0;
     int r;
 
     if ( relinquish )
         tmem_stat_inc(&G.st.relinq_attempts);
+    budget = tmem_evict_budget(nr_pages);
     while ( freed < nr_pages )
     {
+        if ( examined++ == budget )
+        {
+            tmem_stat_inc(&G.st.evict_gave_up);
+            break;
+        }
         r = tmem_evict_one(only);
         if ( r == -1 )
             break;
@@ -1877,9 +1893,9 @@ static struct tmem_pool *tmem_pool_alloc(struct tmem_client *c,
     pool->uuid[0] = uuid[0];
     pool->uuid[1] = uuid[1];
     pool->shared_idx = -1;
-    /* Per-pool key: a guest cannot aim many objects at one chain blindly. */
-    pool->hash_key = (uint32_t)(tmem_env_now_ns() * 0x9e3779b1u) ^
-                     ((uint32_t)c->id << 16);
+    /* Secret per pool: no guest can aim objects at one chain. */
+    pool->hash_key[0] = tmem_env_random64();
+    pool->hash_key[1] = tmem_env_random64();
     for ( i = 0; i < TMEM_POOL_LOCKS; i++ )
         tmem_spin_init(&pool->obj_locks[i]);
     tmem_spin_init(&pool->zs.lock);

@@ -97,6 +97,12 @@ int tmem_env_copy_to_frame(struct tmem_env_caller *caller, uint64_t frame,
 /* Monotonic time in nanoseconds (Xen: NOW()). */
 uint64_t tmem_env_now_ns(void);
 
+/*
+ * 64 unpredictable bits, for keys a guest must not learn (Xen:
+ * get_random()).  Not on any hot path.
+ */
+uint64_t tmem_env_random64(void);
+
 /* Number of CPUs and a hint of the current one (Xen: nr_cpu_ids and
  * smp_processor_id()).  The engine uses them only to spread scratch
  * buffers; it locks them, so a stale hint is harmless. */

@@ -200,7 +200,7 @@ struct tmem_pool {
     unsigned int nr_sharers;             /* under global write lock */
     uint16_t sharers[TMEM_ENGINE_MAX_SHARERS];
 
-    uint32_t hash_key;
+    uint64_t hash_key[2];                /* SipHash key: secret per pool */
     uint32_t nbuckets;
     uint32_t *buckets;                   /* object handles */
     tmem_spinlock_t obj_locks[TMEM_POOL_LOCKS];
@@ -306,9 +306,13 @@ struct tmem_pcpu {
 
 /* ---- global state ---- */
 
+/* Most pages one eviction call examines (tmem_evict). */
+#define TMEM_EVICT_MAX_EXAMINED 4096
+
 struct tmem_global_stats {
     long total_ops, errored_ops;         /* Tt Te */
     long evicted, evict_attempts;        /* Et Ea */
+    long evict_gave_up;                  /* Eg: calls that hit the budget */
     long relinq, relinq_attempts;        /* Rt Ra */
     long eph_pages, eph_pages_max;       /* Ec Em */
     long objs, objs_max;                 /* Oc Om */

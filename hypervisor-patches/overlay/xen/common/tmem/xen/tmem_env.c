@@ -17,6 +17,7 @@
 
 #include <xen/domain_page.h>
 #include <xen/mm.h>
+#include <xen/random.h>
 #include <xen/sched.h>
 #include <xen/time.h>
 #include <xen/tmem.h>
@@ -264,6 +265,11 @@ int tmem_env_copy_to_frame(struct tmem_env_caller *caller, uint64_t frame,
 uint64_t tmem_env_now_ns(void)
 {
     return NOW();
+}
+
+uint64_t tmem_env_random64(void)
+{
+    return ((uint64_t)get_random() << 32) | get_random();
 }
 
 unsigned int tmem_env_nr_cpus(void)
