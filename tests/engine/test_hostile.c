@@ -6,7 +6,8 @@
  *     mixing the engine used before its keyed SipHash (the guest could
  *     cancel the pool's key out) spread over the buckets like random ones;
  *   - eviction over pages that free no data page (same-filled ones) stops
- *     after a bounded number of pages per call, and says it gave up.
+ *     after a bounded number of pages per call, and says it gave up;
+ *   - a put that fails after building its index path leaves nothing.
  */
 #include "harness.h"
 #include "check.h"
@@ -149,12 +150,46 @@ static void test_evict_bound(void)
     restart();
 }
 
+/*
+ * Puts that fail after building their index path (a frame the guest
+ * cannot give: the copy faults) leave no metadata behind, even in an
+ * object that lives on.
+ */
+static void test_failed_puts_leave_nothing(void)
+{
+    struct hguest g;
+    long before, rc;
+    unsigned int i, faults = 0;
+
+    hg_init(&g, 42, 3);
+    CHECK_EQ(hg_new_pool(&g, PERS, 0, 0), 0);
+    memset(hg_frame(&g, 0), 0x5a, 4096);
+    CHECK_EQ(hg_put(&g, 0, 7, 0, 0), 1);            /* the object lives */
+    hg_mark_bad(&g, 2);
+    before = tmem_atomic_read(&tmem_env_user_stats.meta_bytes);
+    for ( i = 1; i <= 2000; i++ )
+    {
+        /* Sparse indices: each needs a leaf and nodes of its own. */
+        rc = hg_put(&g, 0, 7, i << 14, 2);
+        faults += rc == -TMEM_EFAULT;
+    }
+    CHECK_EQ(faults, 2000);
+    CHECK(tmem_atomic_read(&tmem_env_user_stats.meta_bytes) == before,
+          "2000 failed puts left %ld bytes of metadata",
+          tmem_atomic_read(&tmem_env_user_stats.meta_bytes) - before);
+    CHECK_EQ(hg_get(&g, 0, 7, 0, 1), 1);
+    CHECK(!memcmp(hg_frame(&g, 0), hg_frame(&g, 1), 4096), "page intact");
+    hg_free(&g);
+    restart();
+}
+
 int main(void)
 {
     CHECK_EQ(h_engine_start(), 0);
     test_siphash_vectors();
     test_chosen_oids();
     test_evict_bound();
+    test_failed_puts_leave_nothing();
     CHECK_EQ(h_engine_stop_check_leaks(), 0);
     return check_summary("test_hostile");
 }

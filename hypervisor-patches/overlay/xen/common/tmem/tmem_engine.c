@@ -344,6 +344,72 @@ static uint32_t tmem_radix_remove(struct tmem_obj *obj, uint32_t index)
     return old;
 }
 
+/*
+ * Free the nodes on index's path that hold nothing, deepest first.  A put
+ * that failed after building its path would otherwise leave it behind:
+ * metadata nobody counts, for an index that holds no page.
+ */
+/*
+ * Give back root levels that only lead to child 0: a tree whose indices
+ * all fit one level lower needs no root above it.
+ */
+static void tmem_radix_shrink(struct tmem_obj *obj)
+{
+    struct tmem_rnode *r;
+
+    while ( obj->height > 1 )
+    {
+        r = obj->root;
+        if ( r->count != 1 || !r->child[0] )
+            return;
+        obj->root = r->child[0];
+        tmem_radix_node_free(r, obj->height);
+        obj->height--;
+    }
+}
+
+static void tmem_radix_prune(struct tmem_obj *obj, uint32_t index)
+{
+    /* path[i]: the node at height h - i; keys[i]: path[i + 1]'s slot. */
+    void *path[TMEM_RADIX_MAX_HEIGHT];
+    unsigned int keys[TMEM_RADIX_MAX_HEIGHT];
+    unsigned int h = obj->height, d = 0, count;
+    struct tmem_rnode *up;
+
+    if ( !obj->root || tmem_radix_height_for(index) > h )
+        return;
+    path[0] = obj->root;
+    while ( h - d > 1 )
+    {
+        up = path[d];
+        keys[d] = tmem_radix_key(index, h - d);
+        if ( !up->child[keys[d]] )
+            break;
+        path[d + 1] = up->child[keys[d]];
+        d++;
+    }
+    /* From the deepest node up, free those left empty. */
+    for ( ; ; )
+    {
+        count = h - d == 1 ? ((struct tmem_rleaf *)path[d])->count
+                           : ((struct tmem_rnode *)path[d])->count;
+        if ( count )
+            break;
+        tmem_radix_node_free(path[d], h - d);
+        if ( !d )
+        {
+            obj->root = NULL;
+            obj->height = 0;
+            return;
+        }
+        up = path[--d];
+        up->child[keys[d]] = NULL;
+        up->count--;
+    }
+    tmem_radix_shrink(obj);
+}
+
+
 typedef void (*tmem_leaf_fn)(struct tmem_rleaf *leaf, void *arg);
 
 /* Visit every leaf; with free_nodes, free the tree as we go. */
@@ -1562,12 +1628,17 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     return 1;
 
  fail_locked:
-    /* Nothing was stored: drop the object if this put made it. */
+    /*
+     * Nothing was stored: drop the object if this put made it, else what
+     * this put built of its index path.
+     */
     if ( obj && !obj->nr_pages )
     {
         tmem_obj_unhash(pool, oh, obj);
         tmem_obj_free(pool, oh, obj);
     }
+    else if ( obj && !old )
+        tmem_radix_prune(obj, index);
     tmem_spin_unlock(lk);
     tmem_pgd_free_handle(ph);
  fail_data:
