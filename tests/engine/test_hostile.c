@@ -7,11 +7,13 @@
  *     cancel the pool's key out) spread over the buckets like random ones;
  *   - eviction over pages that free no data page (same-filled ones) stops
  *     after a bounded number of pages per call, and says it gave up;
- *   - a put that fails after building its index path leaves nothing.
+ *   - a put that fails after building its index path leaves nothing;
+ *   - concurrent puts never take a client past its page cap.
  */
 #include "harness.h"
 #include "check.h"
 #include "tmem_siphash.h"
+#include <pthread.h>
 
 #define PERS     H_FLAGS(1, 0)
 #define EPH      H_FLAGS(0, 0)
@@ -183,6 +185,82 @@ static void test_failed_puts_leave_nothing(void)
     restart();
 }
 
+/*
+ * Many vCPUs put at once into a client at its page cap: the cap holds
+ * exactly (persistent pages are never evicted, so an overshoot stays).
+ */
+#define CAP_THREADS 8
+#define CAP_PAGES   500
+
+struct cap_thread {
+    pthread_t th;
+    struct hguest g;
+    unsigned int id, stored;
+    pthread_barrier_t *start;
+};
+
+static void *cap_main(void *arg)
+{
+    struct cap_thread *t = arg;
+    unsigned int i;
+
+    pthread_barrier_wait(t->start);
+    for ( i = 0; i < CAP_PAGES; i++ )
+        t->stored += hg_put(&t->g, 0, t->id, i, 0) == 1;
+    return NULL;
+}
+
+static void test_page_cap_concurrent(void)
+{
+    struct cap_thread t[CAP_THREADS];
+    unsigned long saved = tmem_engine_max_client_pages;
+    pthread_barrier_t start;
+    unsigned int round, i, over = 0, stored, worst = 0;
+    struct hguest g;
+    long pages;
+
+    tmem_engine_max_client_pages = CAP_PAGES;
+    for ( round = 0; round < 40; round++ )
+    {
+        uint16_t domid = (uint16_t)(200 + round);
+
+        hg_init(&g, domid, 2);
+        CHECK_EQ(hg_new_pool(&g, PERS, 0, 0), 0);
+        pthread_barrier_init(&start, NULL, CAP_THREADS);
+        for ( i = 0; i < CAP_THREADS; i++ )
+        {
+            t[i].id = i;
+            t[i].stored = 0;
+            t[i].start = &start;
+            hg_init(&t[i].g, domid, 2);
+            memset(hg_frame(&t[i].g, 0), 0x40 + i, 4096);
+            pthread_create(&t[i].th, NULL, cap_main, &t[i]);
+        }
+        stored = 0;
+        for ( i = 0; i < CAP_THREADS; i++ )
+        {
+            pthread_join(t[i].th, NULL);
+            stored += t[i].stored;
+            hg_free(&t[i].g);
+        }
+        pthread_barrier_destroy(&start);
+        pages = tmem_atomic_read(&tmem_client_get(domid)->pools[0]->st.pages);
+        over += pages > CAP_PAGES;
+        if ( pages > (long)worst )
+            worst = (unsigned int)pages;
+        CHECK_EQ(pages, (long)stored);
+        tmem_engine_client_destroy(domid);
+        hg_free(&g);
+    }
+    CHECK(!over, "%u of 40 rounds overshot the cap of %u (worst %u pages)",
+          over, CAP_PAGES, worst);
+    CHECK_EQ(worst, CAP_PAGES);
+    printf("test_hostile: %d vCPUs at a cap of %d pages, 40 rounds: at most "
+           "%u pages\n", CAP_THREADS, CAP_PAGES, worst);
+    tmem_engine_max_client_pages = saved;
+    restart();
+}
+
 int main(void)
 {
     CHECK_EQ(h_engine_start(), 0);
@@ -190,6 +268,7 @@ int main(void)
     test_chosen_oids();
     test_evict_bound();
     test_failed_puts_leave_nothing();
+    test_page_cap_concurrent();
     CHECK_EQ(h_engine_stop_check_leaks(), 0);
     return check_summary("test_hostile");
 }

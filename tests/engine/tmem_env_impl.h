@@ -194,6 +194,8 @@ static inline void tmem_write_unlock(tmem_rwlock_t *l)
 #define tmem_atomic_set(p, v)    __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 #define tmem_atomic_add(p, v)    ((void)__atomic_fetch_add((p), (v), \
                                                             __ATOMIC_RELAXED))
+#define tmem_atomic_fetch_add(p, v) __atomic_fetch_add((p), (v), \
+                                                       __ATOMIC_SEQ_CST)
 
 /*
  * Userspace-only: the simulated guest.  A caller owns `nr_frames' 4 KiB

@@ -1475,18 +1475,29 @@ static unsigned long tmem_client_pages(const struct tmem_client *c)
     return n;
 }
 
-/* Enforce tmem_engine_max_client_pages before a put adds a page. */
-static int tmem_client_page_cap(struct tmem_pool *pool)
+/*
+ * Enforce tmem_engine_max_client_pages before a put adds a page, exactly
+ * however many vCPUs put at once: the put takes a place (cap_inflight)
+ * before it counts, and the count includes every place taken and not yet
+ * given back, so two puts can never both see the last free one.  Returns
+ * 0 with the place held (tmem_client_cap_release() gives it back), or
+ * -ENOMEM with nothing held.
+ */
+static int tmem_client_cap_take(struct tmem_pool *pool)
 {
     struct tmem_client *c = pool->client;
     unsigned int tries;
+    long others;
 
     if ( pool->shared )
         return 0;
     for ( tries = 0; tries < 8; tries++ )
     {
-        if ( tmem_client_pages(c) < tmem_engine_max_client_pages )
+        others = tmem_atomic_fetch_add(&c->cap_inflight, 1);
+        if ( tmem_client_pages(c) + (unsigned long)others <
+             tmem_engine_max_client_pages )
             return 0;
+        tmem_atomic_add(&c->cap_inflight, -1);
         /* The client's own ephemeral pages go first, whatever the put. */
         if ( tmem_evict_one(&c->lru) == -1 )
             return -TMEM_ENOMEM;
@@ -1494,8 +1505,35 @@ static int tmem_client_page_cap(struct tmem_pool *pool)
     return -TMEM_ENOMEM;
 }
 
+static void tmem_client_cap_release(struct tmem_pool *pool)
+{
+    if ( !pool->shared )
+        tmem_atomic_add(&pool->client->cap_inflight, -1);
+}
+
+static long tmem_pool_put_capped(struct tmem_pool *pool, const uint64_t oid[3],
+                                 uint32_t index, const struct tmem_xfer *x);
+static long tmem_pool_put_refused(struct tmem_pool *pool,
+                                  const uint64_t oid[3], uint32_t index,
+                                  long rc);
+
 long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
                    uint32_t index, const struct tmem_xfer *x)
+{
+    long rc;
+
+    tmem_stat_inc(&pool->st.puts);
+    if ( tmem_client_cap_take(pool) )
+        return tmem_pool_put_refused(pool, oid, index, -TMEM_ENOMEM);
+    rc = tmem_pool_put_capped(pool, oid, index, x);
+    /* After the page counts in its pool, so the cap never sees neither. */
+    tmem_client_cap_release(pool);
+    return rc;
+}
+
+/* The put itself, its place under the cap held. */
+static long tmem_pool_put_capped(struct tmem_pool *pool, const uint64_t oid[3],
+                                 uint32_t index, const struct tmem_xfer *x)
 {
     struct tmem_client *actor = pool->client;
     uint32_t hash, oh, ph, old = 0, *slot;
@@ -1510,10 +1548,6 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     void *va;
     long rc;
 
-    tmem_stat_inc(&pool->st.puts);
-    rc = tmem_client_page_cap(pool);
-    if ( rc )
-        goto fail;
     /*
      * Uncompressed: take a data page now and copy into it below, under the
      * object lock, after every locked instruction of the put, so that the
@@ -1644,6 +1678,16 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
  fail_data:
     tmem_prep_undo(pool, &pr);
  fail:
+    return tmem_pool_put_refused(pool, oid, index, rc);
+}
+
+/* A put that stored nothing: the key holds nothing either afterwards. */
+static long tmem_pool_put_refused(struct tmem_pool *pool,
+                                  const uint64_t oid[3], uint32_t index,
+                                  long rc)
+{
+    uint32_t old;
+
     if ( rc == -TMEM_ENOMEM )
         tmem_stat_inc(&pool->st.nomem_puts);
     /* The guest must never get the older copy back after a failed put. */

@@ -33,7 +33,8 @@
  *
  *  Atomic counters on `long' (64-bit on x86-64), relaxed ordering is enough:
  *    tmem_atomic_read(long *p), tmem_atomic_set(long *p, long v),
- *    tmem_atomic_add(long *p, long v).
+ *    tmem_atomic_add(long *p, long v), and tmem_atomic_fetch_add(long *p,
+ *    long v), which returns the old value and orders like a full barrier.
  *    (Xen: read_atomic/write_atomic/arch_fetch_and_add or __atomic builtins.)
  *
  * Data pages are opaque (struct tmem_env_page: Xen's struct page_info) and

@@ -243,6 +243,9 @@ struct tmem_client {
     unsigned int nr_auth;                /* under global write lock */
     uint64_t auth[TMEM_MAX_AUTH][2];
 
+    /* Puts past the page cap check and not yet done (atomic). */
+    long cap_inflight;
+
     /* Statistics, atomic. */
     long ops, errored_ops;
     long eph_gets, pers_puts, pers_gets; /* Ge Pp Gp */

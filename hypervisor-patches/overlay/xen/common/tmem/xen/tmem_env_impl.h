@@ -64,6 +64,12 @@ static inline void tmem_atomic_add(long *p, long v)
     arch_fetch_and_add(p, v);
 }
 
+/* The old value; a locked add, so a full barrier on x86. */
+static inline long tmem_atomic_fetch_add(long *p, long v)
+{
+    return arch_fetch_and_add(p, v);
+}
+
 /*
  * Per-CPU slots (tmem_env.h): the CPU itself.  Engine code runs with
  * tmem_in_engine set and is never preempted or re-entered on a CPU.
