@@ -29,6 +29,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
@@ -105,6 +106,7 @@ static const char * const tmem_pool_kind_names[] = {
 
 struct tmem_pool_stats {
 	enum tmem_pool_kind kind;
+	unsigned int users;	/* filesystems on it (tmem_pool_mutex) */
 	atomic_long_t puts;
 	atomic_long_t failed_puts;
 	atomic_long_t gets;
@@ -359,24 +361,44 @@ static void tmem_cc_oid(const struct cleancache_filekey *key,
 	memcpy(oid->oid, key->k, sizeof(oid->oid));
 }
 
+/*
+ * Filesystems with the same UUID asking for a shared pool get the one pool
+ * Xen keeps per UUID and client: each of them holds a reference, and the
+ * pool goes when the last one is unmounted.
+ */
+static DEFINE_MUTEX(tmem_pool_mutex);
+
 static int tmem_cc_new_pool(u64 lo, u64 hi, bool shared, size_t pagesize)
 {
+	struct tmem_pool_stats *st;
 	int pool;
 
 	if (pagesize != PAGE_SIZE)
 		return -EINVAL;
+	mutex_lock(&tmem_pool_mutex);
 	pool = tmem_new_pool(lo, hi, tmem_pool_flags(false, shared,
 						     PAGE_SHIFT));
 	if (pool < 0)
-		return pool;
+		goto out;
 	if (pool >= TMEM_MAX_POOLS) {
 		tmem_destroy_pool(pool);
-		return -ERANGE;
+		pool = -ERANGE;
+		goto out;
+	}
+	st = &tmem_pools[pool];
+	if (shared && st->kind == TMEM_POOL_SHARED_EPH) {
+		st->users++;
+		pr_info("cleancache: ephemeral shared pool %d, %u users\n",
+			pool, st->users);
+		goto out;
 	}
 	tmem_set_pool_kind(pool, shared ? TMEM_POOL_SHARED_EPH :
 			   TMEM_POOL_PRIVATE);
+	st->users = 1;
 	pr_info("cleancache: ephemeral %s pool %d\n",
 		shared ? "shared" : "private", pool);
+out:
+	mutex_unlock(&tmem_pool_mutex);
 	return pool;
 }
 
@@ -450,7 +472,12 @@ static void tmem_cc_invalidate_inode(int pool,
 
 static void tmem_cc_invalidate_fs(int pool)
 {
-	tmem_destroy_pool(pool);
+	struct tmem_pool_stats *st = tmem_pool_stats(pool);
+
+	mutex_lock(&tmem_pool_mutex);
+	if (!st || !st->users || !--st->users)
+		tmem_destroy_pool(pool);
+	mutex_unlock(&tmem_pool_mutex);
 }
 
 static const struct cleancache_ops tmem_cleancache_ops = {

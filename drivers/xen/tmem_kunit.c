@@ -330,6 +330,38 @@ static void tmem_test_cleancache_ops(struct kunit *test)
 	__free_page(page);
 }
 
+/* two filesystems with one UUID share a pool; the last unmount destroys it */
+static void tmem_test_shared_users(struct kunit *test)
+{
+	uuid_t uuid;
+
+	KUNIT_ASSERT_EQ(test, uuid_parse("01234567-89ab-cdef-0011-223344556677",
+					 &uuid), 0);
+	tt.rc = 5;	/* Xen gives the client's pool for the UUID both times */
+	KUNIT_EXPECT_EQ(test, tmem_cc_init_shared_fs(&uuid, PAGE_SIZE), 5);
+	KUNIT_EXPECT_EQ(test, tmem_cc_init_shared_fs(&uuid, PAGE_SIZE), 5);
+	KUNIT_EXPECT_EQ(test, tmem_pools[5].users, 2U);
+
+	tt.nr = 0;
+	tmem_cc_invalidate_fs(5);
+	KUNIT_EXPECT_EQ(test, tt.nr, 0U);	/* the other fs still uses it */
+	KUNIT_EXPECT_EQ(test, tmem_pools[5].kind, TMEM_POOL_SHARED_EPH);
+	tt.rc = 1;
+	tmem_cc_invalidate_fs(5);
+	KUNIT_EXPECT_EQ(test, tt.nr, 1U);
+	KUNIT_EXPECT_EQ(test, tt_last()->cmd, (u32)TMEM_DESTROY_POOL);
+	KUNIT_EXPECT_EQ(test, tt_last()->pool_id, 5);
+	KUNIT_EXPECT_EQ(test, tmem_pools[5].kind, TMEM_POOL_UNUSED);
+
+	/* private pools are never shared: one unmount, one destroy */
+	tt.rc = 6;
+	KUNIT_EXPECT_EQ(test, tmem_cc_init_fs(PAGE_SIZE), 6);
+	tt.nr = 0;
+	tt.rc = 1;
+	tmem_cc_invalidate_fs(6);
+	KUNIT_EXPECT_EQ(test, tt.nr, 1U);
+}
+
 /* at start, the pools of an earlier kernel in the domain are destroyed */
 static void tmem_test_release_stale(struct kunit *test)
 {
@@ -374,6 +406,7 @@ static struct kunit_case tmem_ops_cases[] = {
 	KUNIT_CASE(tmem_test_frontswap_no_pool),
 	KUNIT_CASE(tmem_test_cleancache_ops),
 	KUNIT_CASE(tmem_test_release_stale),
+	KUNIT_CASE(tmem_test_shared_users),
 	{}
 };
 
