@@ -405,9 +405,17 @@ static void op_control(int c)
             mc[c].compress = !mc[c].compress;
         break;
     case 3:
-        r = (long)tmem_engine_reclaim(rn(50));
-        CHECK(r >= 0, "reclaim");
+    {
+        unsigned long want = rn(50), got;
+        long before = tmem_data_pages_count();
+
+        /* At most what was asked, and exactly what left the data pages. */
+        got = tmem_engine_reclaim(want);
+        CHECK(got <= want, "reclaim of %lu freed %lu", want, got);
+        CHECK_EQ(before - tmem_data_pages_count(), (long)got);
+        r = (long)got;
         break;
+    }
     case 4:
         r = hc_simple(TMEM_ENGINE_CTL_FLUSH, domid(c), rn(200));
         CHECK(r >= 0 || (r == -TMEM_ENOENT && !mc[c].exists), "flush ctl %ld",
