@@ -68,27 +68,8 @@ lab_ok "xl destroy g1" xl destroy g1
 lab_ok "the original's domain and tmem client are gone" gone "$old"
 
 # The checkpoint restored, with the copy of the disk.
-guest_log_reset g1
 sed 's#target=/dev/vda#target=/dev/vdc#' /run/g1.cfg > /run/g1-snap.cfg
-t0=$(lab_now)
-xl restore /run/g1-snap.cfg /dev/vdb > /run/restore.log 2>&1
-rc=$?
-restore_s=$(lab_elapsed "$t0")
-sed 's/^/LAB: # xl restore: /' /run/restore.log | tail -n 20
-lab_cmp "xl restore of the checkpoint exit status" "$rc" -eq 0
-new=$(xl domid g1 2>/dev/null)
-lab_ok "g1 runs again, as a new domain" new_domid "$old" "$new"
-lab_note "restore: $restore_s s; g1 is domain ${new:-none} (was $old)"
-
-lab_ok "xl tmem-list after the restore" tmem_list_save /tmp/tl.after
-pools1=$(tmem_pools /tmp/tl.after "${new:-x}")
-pp1=$(tmem_pp_pool /tmp/tl.after "${new:-x}")
-pc1=$(TMEM_LIST=/tmp/tl.after tmem_field P Pc "${new:-x}" "${pp1:-x}")
-sed 's/^/LAB: # after restore: /' /tmp/tl.after
-lab_ok "the restored client has the checkpoint's pools ('$pools0')" same_text "$pools0" "$pools1"
-lab_cmp "the restored persistent pool holds the checkpoint's pages" "${pc1:-}" -eq "${pc0:-x}"
-lab_ok "the restored client is not frozen (fr:0)" \
-	[ "$(TMEM_LIST=/tmp/tl.after tmem_field C fr "${new:-x}")" = 0 ]
+restore_checked "the checkpoint" "$old" "$pools0" "$pc0" /run/g1-snap.cfg /dev/vdb
 
 # The copy is where the checkpoint was: holding for its first "resume".
 guest_signal g1 resume

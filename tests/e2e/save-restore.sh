@@ -48,27 +48,8 @@ lab_note "save: $save_s s, $save_mib MiB written to /dev/vdb" \
 dd if=/dev/vda of=/dev/vdc bs=1M conv=fsync 2>/run/dd.log ||
 	lab_note "copying the swap disk failed: $(tail -n 1 /run/dd.log)"
 
-# Restore: from now on the console log is the restored guest's.
-guest_log_reset g1
-t0=$(lab_now)
-xl restore /dev/vdb > /run/restore.log 2>&1
-rc=$?
-restore_s=$(lab_elapsed "$t0")
-sed 's/^/LAB: # xl restore: /' /run/restore.log | tail -n 20
-lab_cmp "xl restore /dev/vdb exit status" "$rc" -eq 0
-new=$(xl domid g1 2>/dev/null)
-lab_ok "g1 runs again, as a new domain" new_domid "$old" "$new"
-lab_note "restore: $restore_s s; g1 is domain ${new:-none} (was $old)"
-
-lab_ok "xl tmem-list after the restore" tmem_list_save /tmp/tl.after
-pools1=$(tmem_pools /tmp/tl.after "${new:-x}")
-pp1=$(tmem_pp_pool /tmp/tl.after "${new:-x}")
-pc1=$(TMEM_LIST=/tmp/tl.after tmem_field P Pc "${new:-x}" "${pp1:-x}")
-sed 's/^/LAB: # after restore: /' /tmp/tl.after
-lab_ok "the restored client has the same pools ('$pools0')" same_text "$pools0" "$pools1"
-lab_cmp "the restored persistent pool holds as many pages" "${pc1:-}" -eq "${pc0:-x}"
-lab_ok "the restored client is not frozen (fr:0)" \
-	[ "$(TMEM_LIST=/tmp/tl.after tmem_field C fr "${new:-x}")" = 0 ]
+# Restore.
+restore_checked "the saved guest" "$old" "$pools0" "$pc0" /dev/vdb
 
 # The same file restored a second time, as g1b on the copy of the disk:
 # a second guest with a tmem client of its own holding the same pages.

@@ -332,3 +332,37 @@ tmem_pages_sent() {
 disk_sectors_written() {
 	awk '{ print $7 }' "/sys/block/$1/stat"
 }
+
+# restore_checked WHAT OLD POOLS0 PC0 XL_RESTORE_ARGS...: xl restore of g1
+# (from now on its console log is the restored guest's) and the checks
+# every restore of a saved g1 makes (6 of them): exit status, a new domain,
+# xl tmem-list answers, the same pools (POOLS0, as tmem_pools lists them),
+# PC0 pages in the persistent pool, not frozen. WHAT names the saved state
+# in the checks. Sets new (the domain id), pp1 (its persistent pool) and
+# restore_s; the listing stays in /tmp/tl.after.
+restore_checked() {
+	what=$1
+	r_old=$2
+	r_pools0=$3
+	r_pc0=$4
+	shift 4
+	guest_log_reset g1
+	t0=$(lab_now)
+	xl restore "$@" > /run/restore.log 2>&1
+	rc=$?
+	restore_s=$(lab_elapsed "$t0")
+	sed 's/^/LAB: # xl restore: /' /run/restore.log | tail -n 20
+	lab_cmp "xl restore of $what exit status" "$rc" -eq 0
+	new=$(xl domid g1 2>/dev/null)
+	lab_ok "g1 runs again, as a new domain" new_domid "$r_old" "$new"
+	lab_note "restore: $restore_s s; g1 is domain ${new:-none} (was $r_old)"
+	lab_ok "xl tmem-list after the restore" tmem_list_save /tmp/tl.after
+	pp1=$(tmem_pp_pool /tmp/tl.after "${new:-x}")
+	sed 's/^/LAB: # after restore: /' /tmp/tl.after
+	lab_ok "the restored client has $what's pools ('$r_pools0')" \
+		same_text "$r_pools0" "$(tmem_pools /tmp/tl.after "${new:-x}")"
+	lab_cmp "the restored persistent pool holds $what's pages" \
+		"$(TMEM_LIST=/tmp/tl.after tmem_field P Pc "${new:-x}" "${pp1:-x}")" -eq "${r_pc0:-x}"
+	lab_ok "the restored client is not frozen (fr:0)" \
+		[ "$(TMEM_LIST=/tmp/tl.after tmem_field C fr "${new:-x}")" = 0 ]
+}
