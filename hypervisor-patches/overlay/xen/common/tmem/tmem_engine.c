@@ -1874,10 +1874,11 @@ static int tmem_evict_one(struct tmem_lru *only)
 }
 
 /*
- * Pages one call may evict or find busy, whatever they give back: pages
- * that free no data page (same-filled ones, compressed ones that share a
- * chunk page) would otherwise make the walk as long as every LRU, inside
- * the page allocator or another guest's put.
+ * Pages one call may evict or find busy in a row without a data page
+ * coming back: pages that free none (same-filled ones, compressed ones
+ * that share a chunk page) would otherwise make the walk as long as every
+ * LRU, inside the page allocator or another guest's put.  Pages that do
+ * free memory go on counting: a claim may need many thousand of them.
  */
 static unsigned long tmem_evict_budget(unsigned long nr_pages)
 {
@@ -1887,7 +1888,7 @@ static unsigned long tmem_evict_budget(unsigned long nr_pages)
 
 /*
  * Evict until nr_pages data pages went back to the environment, or the
- * budget of pages examined is spent (counted in Eg).
+ * budget of fruitless pages is spent (counted in Eg).
  */
 long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
                 bool relinquish)
@@ -1917,6 +1918,8 @@ long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
         }
         busy = 0;
         freed += r;
+        if ( r > 0 )
+            examined = 0;
     }
     if ( relinquish )
         tmem_stat_add(&G.st.relinq, (long)freed);

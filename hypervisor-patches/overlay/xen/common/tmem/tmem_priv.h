@@ -309,7 +309,7 @@ struct tmem_pcpu {
 
 /* ---- global state ---- */
 
-/* Most pages one eviction call examines (tmem_evict). */
+/* Most pages one eviction call examines in a row without freeing any. */
 #define TMEM_EVICT_MAX_EXAMINED 4096
 
 struct tmem_global_stats {
