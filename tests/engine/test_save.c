@@ -54,6 +54,19 @@ static long save_next(long token, struct tmem_engine_ctl *ctl, uint8_t *page)
     return tmem_engine_control(ctl);
 }
 
+/* GET_POOLS of client cli into pools[16]; returns the count or -errno. */
+static long get_pools(uint32_t cli, struct tmem_engine_pool_info *pools)
+{
+    struct tmem_engine_ctl ctl;
+
+    memset(&ctl, 0, sizeof(ctl));
+    ctl.cmd = TMEM_ENGINE_CTL_GET_POOLS;
+    ctl.cli_id = cli;
+    ctl.buf = pools;
+    ctl.buf_len = 16 * sizeof(*pools);
+    return tmem_engine_control(&ctl);
+}
+
 /* The receiver's side of RESET: drop everything, take the pools afresh. */
 static void recv_reset(void)
 {
@@ -63,17 +76,14 @@ static void recv_reset(void)
 
     hc_simple(TMEM_ENGINE_CTL_DESTROY, DST, 0);
     CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_RESTORE_BEGIN, DST, 0), 0);
-    memset(&ctl, 0, sizeof(ctl));
-    ctl.cmd = TMEM_ENGINE_CTL_GET_POOLS;
-    ctl.cli_id = SRC;
-    ctl.buf = pools;
-    ctl.buf_len = sizeof(pools);
-    n = tmem_engine_control(&ctl);
+    n = get_pools(SRC, pools);
     CHECK(n >= 0, "GET_POOLS of the source: %ld", n);
     if ( n <= 0 )
         return;
+    memset(&ctl, 0, sizeof(ctl));
     ctl.cmd = TMEM_ENGINE_CTL_SET_POOLS;
     ctl.cli_id = DST;
+    ctl.buf = pools;
     ctl.buf_len = (uint32_t)n * sizeof(pools[0]);
     CHECK_EQ(tmem_engine_control(&ctl), n);
 }
@@ -144,20 +154,10 @@ static long recv_round(long token)
 static long compare(struct hguest *src, struct hguest *dst)
 {
     struct tmem_engine_pool_info sp[16], dp[16];
-    struct tmem_engine_ctl ctl;
-    long ns, nd, i, same = 0;
+    long ns = get_pools(SRC, sp), nd = get_pools(DST, dp), i, same = 0;
     uint64_t o;
     uint32_t x;
 
-    memset(&ctl, 0, sizeof(ctl));
-    ctl.cmd = TMEM_ENGINE_CTL_GET_POOLS;
-    ctl.cli_id = SRC;
-    ctl.buf = sp;
-    ctl.buf_len = sizeof(sp);
-    ns = tmem_engine_control(&ctl);
-    ctl.cli_id = DST;
-    ctl.buf = dp;
-    nd = tmem_engine_control(&ctl);
     CHECK_EQ(nd, ns);
     for ( i = 0; i < ns && i < nd; i++ )
     {

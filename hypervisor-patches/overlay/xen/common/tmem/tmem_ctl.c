@@ -223,22 +223,6 @@ long tmem_ctl_list(struct tmem_engine_ctl *ctl)
  * Save of a client's tmem state, in rounds (see tmem_engine.h)
  */
 
-static void tmem_save_drop_invs(struct tmem_client *c)
-{
-    struct tmem_inv *inv, *next;
-
-    tmem_spin_lock(&c->inv_lock);
-    inv = c->inv_head;
-    c->inv_head = NULL;
-    c->nr_inv = 0;
-    tmem_spin_unlock(&c->inv_lock);
-    for ( ; inv; inv = next )
-    {
-        next = inv->next;
-        tmem_env_free(inv, sizeof(*inv));
-    }
-}
-
 /* Pop one queued invalidation into ctl's outputs; false if none. */
 static bool tmem_save_pop_inv(struct tmem_client *c,
                               struct tmem_engine_ctl *ctl)
@@ -248,10 +232,7 @@ static bool tmem_save_pop_inv(struct tmem_client *c,
     tmem_spin_lock(&c->inv_lock);
     inv = c->inv_head;
     if ( inv )
-    {
         c->inv_head = inv->next;
-        c->nr_inv--;
-    }
     tmem_spin_unlock(&c->inv_lock);
     if ( !inv )
         return false;
@@ -286,7 +267,7 @@ static void tmem_save_restart(struct tmem_client *c)
             tmem_spin_unlock(&pool->obj_locks[l]);
         }
     }
-    tmem_save_drop_invs(c);
+    tmem_client_drop_invs(c);
     c->save_pool = 0;
     c->save_list = 0;
 }
@@ -334,6 +315,7 @@ static long tmem_save_next_locked(struct tmem_client *c,
                                   struct tmem_engine_ctl *ctl)
 {
     struct tmem_xfer x = { NULL, 0, ctl->buf };
+    const struct tmem_obj *obj;
     struct tmem_pool *pool;
     struct tmem_pgd *p;
     tmem_spinlock_t *lk;
@@ -383,10 +365,11 @@ static long tmem_save_next_locked(struct tmem_client *c,
         }
         p->obj |= TMEM_PGD_SENT;
         pool->plist_mark[c->save_list] = h;
+        obj = tmem_obj_ptr(p->obj & TMEM_PGD_OBJ_MASK);
         ctl->out_pool_id = (int32_t)c->save_pool;
-        ctl->out_oid[0] = tmem_obj_ptr(p->obj & TMEM_PGD_OBJ_MASK)->oid[0];
-        ctl->out_oid[1] = tmem_obj_ptr(p->obj & TMEM_PGD_OBJ_MASK)->oid[1];
-        ctl->out_oid[2] = tmem_obj_ptr(p->obj & TMEM_PGD_OBJ_MASK)->oid[2];
+        ctl->out_oid[0] = obj->oid[0];
+        ctl->out_oid[1] = obj->oid[1];
+        ctl->out_oid[2] = obj->oid[2];
         ctl->out_index = p->index;
         tmem_spin_unlock(lk);
         return TMEM_ENGINE_SAVE_PAGE;
@@ -455,7 +438,7 @@ static long tmem_save_end(struct tmem_client *c, uint32_t token)
     if ( !tmem_spin_trylock(&c->save_lock) )
         return -TMEM_EBUSY;
     tmem_atomic_set(&c->saving, 0);
-    tmem_save_drop_invs(c);
+    tmem_client_drop_invs(c);
     if ( !c->save_live )
         tmem_atomic_set(&c->frozen, c->was_frozen);
     tmem_spin_unlock(&c->save_lock);

@@ -345,11 +345,6 @@ static uint32_t tmem_radix_remove(struct tmem_obj *obj, uint32_t index)
 }
 
 /*
- * Free the nodes on index's path that hold nothing, deepest first.  A put
- * that failed after building its path would otherwise leave it behind:
- * metadata nobody counts, for an index that holds no page.
- */
-/*
  * Give back root levels that only lead to child 0: a tree whose indices
  * all fit one level lower needs no root above it.
  */
@@ -368,6 +363,11 @@ static void tmem_radix_shrink(struct tmem_obj *obj)
     }
 }
 
+/*
+ * Free the nodes on index's path that hold nothing, deepest first.  A put
+ * that failed after building its path would otherwise leave it behind:
+ * metadata nobody counts, for an index that holds no page.
+ */
 static void tmem_radix_prune(struct tmem_obj *obj, uint32_t index)
 {
     /* path[i]: the node at height h - i; keys[i]: path[i + 1]'s slot. */
@@ -408,7 +408,6 @@ static void tmem_radix_prune(struct tmem_obj *obj, uint32_t index)
     }
     tmem_radix_shrink(obj);
 }
-
 
 typedef void (*tmem_leaf_fn)(struct tmem_rleaf *leaf, void *arg);
 
@@ -1101,7 +1100,6 @@ static void tmem_record_inv(struct tmem_pool *pool, const struct tmem_pgd *p)
     tmem_spin_lock(&c->inv_lock);
     inv->next = c->inv_head;
     c->inv_head = inv;
-    c->nr_inv++;
     tmem_spin_unlock(&c->inv_lock);
 }
 
@@ -1526,7 +1524,7 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     if ( tmem_client_cap_take(pool) )
         return tmem_pool_put_refused(pool, oid, index, -TMEM_ENOMEM);
     rc = tmem_pool_put_capped(pool, oid, index, x);
-    /* After the page counts in its pool, so the cap never sees neither. */
+    /* Only now that the page counts in its pool: it is always in one count. */
     tmem_client_cap_release(pool);
     return rc;
 }
@@ -1893,7 +1891,7 @@ static unsigned long tmem_evict_budget(unsigned long nr_pages)
 long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
                 bool relinquish)
 {
-    unsigned long freed = 0, examined = 0, budget;
+    unsigned long freed = 0, fruitless = 0, budget;
     unsigned int busy = 0;
     int r;
 
@@ -1902,7 +1900,7 @@ long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
     budget = tmem_evict_budget(nr_pages);
     while ( freed < nr_pages )
     {
-        if ( examined++ == budget )
+        if ( fruitless++ == budget )
         {
             tmem_stat_inc(&G.st.evict_gave_up);
             break;
@@ -1919,7 +1917,7 @@ long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
         busy = 0;
         freed += r;
         if ( r > 0 )
-            examined = 0;
+            fruitless = 0;
     }
     if ( relinquish )
         tmem_stat_add(&G.st.relinq, (long)freed);
@@ -2201,15 +2199,25 @@ long tmem_pool_detach(struct tmem_client *c, int slot)
     return rc;
 }
 
-void tmem_client_free(struct tmem_client *c)
+/* Free the client's queued save invalidations. */
+void tmem_client_drop_invs(struct tmem_client *c)
 {
-    struct tmem_inv *inv;
+    struct tmem_inv *inv, *next;
 
-    while ( (inv = c->inv_head) != NULL )
+    tmem_spin_lock(&c->inv_lock);
+    inv = c->inv_head;
+    c->inv_head = NULL;
+    tmem_spin_unlock(&c->inv_lock);
+    for ( ; inv; inv = next )
     {
-        c->inv_head = inv->next;
+        next = inv->next;
         tmem_env_free(inv, sizeof(*inv));
     }
+}
+
+void tmem_client_free(struct tmem_client *c)
+{
+    tmem_client_drop_invs(c);
     tmem_lru_unregister(&c->lru);
     tmem_env_free(c, sizeof(*c));
 }

@@ -265,7 +265,6 @@ struct tmem_client {
     tmem_spinlock_t save_lock;
     tmem_spinlock_t inv_lock;
     struct tmem_inv *inv_head;
-    long nr_inv;
 };
 
 /* ---- per-CPU scratch: bounce page, compression output, LZO dictionary --- */
@@ -384,6 +383,7 @@ static inline struct tmem_obj *tmem_obj_ptr(uint32_t h)
 struct tmem_client *tmem_client_get(uint16_t cli_id);
 struct tmem_client *tmem_client_get_or_create(uint16_t cli_id);
 void tmem_client_free(struct tmem_client *c);
+void tmem_client_drop_invs(struct tmem_client *c);
 int tmem_pool_flags_check(uint32_t flags);
 int tmem_pool_create(struct tmem_client *c, int slot, uint32_t flags,
                      const uint64_t uuid[2]);
