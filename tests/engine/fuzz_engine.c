@@ -121,7 +121,7 @@ static void fz_guest_op(struct fz_in *in, int c)
         k = fz_u8(in) % 3;
         op.uuid[0] = fz_uuids[k][0];
         op.uuid[1] = fz_uuids[k][1];
-        rc = tmem_engine_guest_op(&cl->g.caller, cl->g.caller.domid, &op);
+        rc = h_guest_call(&cl->g, &op);
         if ( rc >= 0 && rc < 16 )
         {
             /* Shared (even if it fell back to private) is ephemeral. */
@@ -132,7 +132,7 @@ static void fz_guest_op(struct fz_in *in, int c)
         return;
     case 1:
         op.cmd = TMEM_ENGINE_CMD_DESTROY_POOL;
-        rc = tmem_engine_guest_op(&cl->g.caller, cl->g.caller.domid, &op);
+        rc = h_guest_call(&cl->g, &op);
         if ( rc == 1 )
         {
             cl->persistent[op.pool_id] = -1;
@@ -146,7 +146,7 @@ static void fz_guest_op(struct fz_in *in, int c)
         if ( op.frame < FZ_FRAMES )
             corpus_page((enum corpus_kind)(fz_u8(in) % CORPUS_NR_KINDS),
                         fz_u8(in), hg_frame(&cl->g, op.frame));
-        rc = tmem_engine_guest_op(&cl->g.caller, cl->g.caller.domid, &op);
+        rc = h_guest_call(&cl->g, &op);
         if ( op.pool_id >= 0 && op.pool_id < 16 && !op.oid[1] &&
              op.index < 8 )
         {
@@ -162,7 +162,7 @@ static void fz_guest_op(struct fz_in *in, int c)
     case 5:
         op.cmd = TMEM_ENGINE_CMD_GET_PAGE;
         op.frame = fz_frame(in);
-        rc = tmem_engine_guest_op(&cl->g.caller, cl->g.caller.domid, &op);
+        rc = h_guest_call(&cl->g, &op);
         if ( rc == 1 && op.pool_id >= 0 && op.pool_id < 16 &&
              cl->persistent[op.pool_id] == 1 && !op.oid[1] && op.index < 8 )
         {
@@ -183,7 +183,7 @@ static void fz_guest_op(struct fz_in *in, int c)
         op.cmd = fz_u32(in);     /* anything at all */
         break;
     }
-    rc = tmem_engine_guest_op(&cl->g.caller, cl->g.caller.domid, &op);
+    rc = h_guest_call(&cl->g, &op);
     /* Flushes and unknown commands may drop modelled pages: forget. */
     if ( op.pool_id >= 0 && op.pool_id < 16 )
         memset(cl->pers[op.pool_id], 0, sizeof(cl->pers[op.pool_id]));
@@ -215,7 +215,7 @@ static void fz_control_op(struct fz_in *in, int c)
         ctl.buf = text;
         ctl.buf_len = 1 + fz_u8(in) * 8;
         memset(text, 'x', sizeof(text));
-        rc = tmem_engine_control(&ctl);
+        rc = h_control(&ctl);
         if ( rc >= 0 && ((uint32_t)rc >= ctl.buf_len || text[rc] != '\0') )
             __builtin_trap();
         return;
@@ -260,7 +260,7 @@ static void fz_control_op(struct fz_in *in, int c)
         ctl.buf_len = sizeof(pi[0]) * (1 + fz_u8(in) % 2);
         pi[1] = pi[0];
         pi[1].pool_id = fz_u8(in) % 20;
-        rc = tmem_engine_control(&ctl);
+        rc = h_control(&ctl);
         fz_forget_client(c);
         return;
     default:
@@ -287,7 +287,7 @@ static void fz_control_op(struct fz_in *in, int c)
         break;
     }
     }
-    rc = tmem_engine_control(&ctl);
+    rc = h_control(&ctl);
     /* Control ops can destroy, flush or restore pages: forget the model. */
     if ( ctl.cmd == TMEM_ENGINE_CTL_DESTROY ||
          ctl.cmd == TMEM_ENGINE_CTL_RESTORE_PUT_PAGE ||

@@ -49,6 +49,28 @@ void hg_mark_bad(struct hguest *g, uint64_t f)
     g->bad[f >> 3] |= 1u << (f & 7);
 }
 
+long h_restarts;
+
+/* What Xen's glue does with "call again": a continuation, until done. */
+long h_guest_call(struct hguest *g, const struct tmem_engine_op *op)
+{
+    long rc;
+
+    while ( (rc = tmem_engine_guest_op(&g->caller, g->caller.domid, op)) ==
+            -TMEM_ERESTART )
+        tmem_atomic_add(&h_restarts, 1);
+    return rc;
+}
+
+long h_control(struct tmem_engine_ctl *ctl)
+{
+    long rc;
+
+    while ( (rc = tmem_engine_control(ctl)) == -TMEM_ERESTART )
+        tmem_atomic_add(&h_restarts, 1);
+    return rc;
+}
+
 long hg_op(struct hguest *g, uint32_t cmd, int32_t pool, uint64_t o0,
            uint64_t o1, uint64_t o2, uint32_t index, uint64_t frame)
 {
@@ -62,7 +84,7 @@ long hg_op(struct hguest *g, uint32_t cmd, int32_t pool, uint64_t o0,
     op.oid[2] = o2;
     op.index = index;
     op.frame = frame;
-    return tmem_engine_guest_op(&g->caller, g->caller.domid, &op);
+    return h_guest_call(g, &op);
 }
 
 long hg_new_pool(struct hguest *g, uint32_t flags, uint64_t u0, uint64_t u1)
@@ -74,7 +96,7 @@ long hg_new_pool(struct hguest *g, uint32_t flags, uint64_t u0, uint64_t u1)
     op.flags = flags;
     op.uuid[0] = u0;
     op.uuid[1] = u1;
-    return tmem_engine_guest_op(&g->caller, g->caller.domid, &op);
+    return h_guest_call(g, &op);
 }
 
 long hg_destroy_pool(struct hguest *g, int32_t pool)
@@ -112,7 +134,7 @@ long hc_simple(uint32_t cmd, uint32_t cli, uint32_t arg)
     ctl.cmd = cmd;
     ctl.cli_id = cli;
     ctl.arg = arg;
-    return tmem_engine_control(&ctl);
+    return h_control(&ctl);
 }
 
 long hc_auth(uint32_t cli, uint64_t u0, uint64_t u1, uint32_t allow)
@@ -125,7 +147,7 @@ long hc_auth(uint32_t cli, uint64_t u0, uint64_t u1, uint32_t allow)
     ctl.uuid[0] = u0;
     ctl.uuid[1] = u1;
     ctl.arg = allow;
-    return tmem_engine_control(&ctl);
+    return h_control(&ctl);
 }
 
 long hc_list(uint32_t cli, int use_long, char *buf, uint32_t len)
@@ -138,7 +160,7 @@ long hc_list(uint32_t cli, int use_long, char *buf, uint32_t len)
     ctl.arg = use_long;
     ctl.buf = buf;
     ctl.buf_len = len;
-    return tmem_engine_control(&ctl);
+    return h_control(&ctl);
 }
 
 long hc_set_info(uint32_t cli, uint32_t weight, uint32_t flags)
@@ -150,7 +172,7 @@ long hc_set_info(uint32_t cli, uint32_t weight, uint32_t flags)
     ctl.cli_id = cli;
     ctl.weight = weight;
     ctl.flags = flags;
-    return tmem_engine_control(&ctl);
+    return h_control(&ctl);
 }
 
 static long h_meta_at_start;

@@ -33,6 +33,13 @@ static inline uint8_t *hg_frame(struct hguest *g, uint64_t f)
 }
 void hg_mark_bad(struct hguest *g, uint64_t f);
 
+/*
+ * Guest and control calls as Xen makes them: -TMEM_ERESTART is repeated
+ * (Xen: a continuation) until the call is done; h_restarts counts repeats.
+ */
+extern long h_restarts;
+long h_guest_call(struct hguest *g, const struct tmem_engine_op *op);
+long h_control(struct tmem_engine_ctl *ctl);
 long hg_op(struct hguest *g, uint32_t cmd, int32_t pool, uint64_t o0,
            uint64_t o1, uint64_t o2, uint32_t index, uint64_t frame);
 long hg_new_pool(struct hguest *g, uint32_t flags, uint64_t u0, uint64_t u1);

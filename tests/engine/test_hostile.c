@@ -8,7 +8,13 @@
  *   - eviction over pages that free no data page (same-filled ones) stops
  *     after a bounded number of pages per call, and says it gave up;
  *   - a put that fails after building its index path leaves nothing;
- *   - concurrent puts never take a client past its page cap.
+ *   - concurrent puts never take a client past its page cap;
+ *   - pages that need no data page (same-filled), placed sparsely so that
+ *     each needs its own object and index path, cost the guest metadata it
+ *     is charged for: its account never exceeds its limit and the heap
+ *     grows by no more than that (plus one slab chunk of each kind);
+ *   - whatever a guest made large (an object, a pool, its whole client)
+ *     is freed a bounded amount per call, the rest in continuations.
  */
 #include "harness.h"
 #include "check.h"
@@ -261,6 +267,245 @@ static void test_page_cap_concurrent(void)
     restart();
 }
 
+/* A sparse index for the i-th flood page: each one a new index path. */
+static uint32_t sparse_index(unsigned int i)
+{
+    return (uint32_t)(i * 2654435761u) | 0x80000000u;
+}
+
+/* The slab memory one chunk of each kind (and its middle table) adds. */
+static long slab_chunk_slack(void)
+{
+    return (long)TMEM_SLAB_CHUNK_ITEMS *
+           (long)(sizeof(struct tmem_pgd) + sizeof(struct tmem_obj) +
+                  sizeof(struct tmem_zpage)) +
+           3L * TMEM_SLAB_MID_ENTRIES * (long)sizeof(void *);
+}
+
+static void meta_flood(uint16_t domid, uint32_t flags, bool expect_refusal)
+{
+    enum { N = 60000, LIMIT_KIB = 1024 };
+    const long limit = LIMIT_KIB * 1024L;
+    struct tmem_client *c;
+    struct hguest g;
+    long rc, heap0, heap_max = 0, held_max = 0, held;
+    unsigned int i, stored = 0, refused = 0, bad = 0;
+
+    hg_init(&g, domid, 1);
+    memset(hg_frame(&g, 0), 0x5a, 4096);        /* same-filled */
+    CHECK_EQ(hg_new_pool(&g, flags, 0, 0), 0);
+    CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_SET_META_LIMIT, domid, LIMIT_KIB), 0);
+    c = tmem_client_get(domid);
+    heap0 = tmem_atomic_read(&tmem_env_user_stats.meta_bytes);
+    for ( i = 0; i < N; i++ )
+    {
+        rc = hg_put(&g, 0, i, sparse_index(i), 0);
+        if ( rc == 1 )
+            stored++;
+        else if ( rc == -TMEM_ENOMEM )
+            refused++;
+        else
+            bad++;
+        held = tmem_atomic_read(&c->meta.bytes);
+        if ( held > held_max )
+            held_max = held;
+        rc = tmem_atomic_read(&tmem_env_user_stats.meta_bytes) - heap0;
+        if ( rc > heap_max )
+            heap_max = rc;
+    }
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(tmem_data_pages_count(), 0);
+    /* Positive control: the flood did store pages, until the limit. */
+    CHECK(stored >= 200, "only %u pages stored", stored);
+    CHECK(held_max <= limit, "account held %ld > limit %ld", held_max,
+          limit);
+    CHECK(held_max > limit - 4 * 4096, "account never neared its limit: %ld",
+          held_max);
+    CHECK(heap_max <= limit + slab_chunk_slack(),
+          "heap grew %ld bytes for a %ld-byte limit", heap_max, limit);
+    if ( expect_refusal )
+        CHECK(refused > 0 && stored < N, "no put refused");
+    else
+        CHECK_EQ(refused, 0);       /* ephemeral: its own pages make room */
+    printf("test_hostile: same-filled flood (%s): %u stored, %u refused; "
+           "account at most %ld KiB, heap grew at most %ld KiB, limit %ld "
+           "KiB\n", flags == PERS ? "persistent" : "ephemeral", stored,
+           refused, held_max >> 10, heap_max >> 10, limit >> 10);
+    /* A flushed object gives its metadata back to the account. */
+    held = tmem_atomic_read(&c->meta.bytes);
+    for ( i = 0; i < N; i++ )
+        hg_flush_obj(&g, 0, i);
+    CHECK(tmem_atomic_read(&c->meta.bytes) < held / 8,
+          "after flushes %ld of %ld bytes still held",
+          tmem_atomic_read(&c->meta.bytes), held);
+    hg_free(&g);
+    restart();
+}
+
+static void test_meta_flood(void)
+{
+    meta_flood(43, PERS, true);
+    meta_flood(44, EPH, false);
+}
+
+/* Distinct, incompressible-enough content in each of n frames. */
+static void fill_frames(struct hguest *g, unsigned int n)
+{
+    uint64_t x = 0x9e3779b97f4a7c15ull, *w;
+    unsigned int f, k;
+
+    for ( f = 0; f < n; f++ )
+    {
+        w = (uint64_t *)hg_frame(g, f);
+        for ( k = 0; k < 512; k++ )
+        {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            w[k] = x;
+        }
+    }
+}
+
+struct call_bound {
+    unsigned int calls;
+    long max_freed;              /* data pages freed by one call */
+    uint64_t max_ns;
+};
+
+/* One guest op, repeated as Xen's continuation would, measured per call. */
+static long bounded_guest_op(struct hguest *g, uint32_t cmd, int32_t pool,
+                             uint64_t oid, struct call_bound *b)
+{
+    struct tmem_engine_op op;
+    uint64_t t;
+    long rc, before;
+
+    memset(&op, 0, sizeof(op));
+    op.cmd = cmd;
+    op.pool_id = pool;
+    op.oid[0] = oid;
+    memset(b, 0, sizeof(*b));
+    do {
+        before = h_pages_in_use();
+        t = tmem_env_now_ns();
+        rc = tmem_engine_guest_op(&g->caller, g->caller.domid, &op);
+        t = tmem_env_now_ns() - t;
+        if ( before - h_pages_in_use() > b->max_freed )
+            b->max_freed = before - h_pages_in_use();
+        if ( t > b->max_ns )
+            b->max_ns = t;
+        b->calls++;
+    } while ( rc == -TMEM_ERESTART );
+    return rc;
+}
+
+/*
+ * Most data pages one teardown call may free, whatever the engine's
+ * budget: about 1 ms of work in Xen.  The budget plus one leaf must fit.
+ */
+#define CALL_MAX_PAGES 1024
+_Static_assert(TMEM_ENGINE_REAP_BUDGET + 64 <= CALL_MAX_PAGES,
+               "teardown budget above what one call may free");
+
+static void test_teardown_bounded(void)
+{
+    enum { NPAGES = 60000, FRAMES = 8 };
+    struct call_bound b;
+    struct hguest g, other;
+    unsigned int i, bad = 0;
+    long rc, before;
+    uint64_t max_ns = 0;
+
+    hg_init(&g, 45, FRAMES);
+    hg_init(&other, 46, FRAMES);
+    fill_frames(&g, FRAMES);
+    fill_frames(&other, FRAMES);
+    CHECK_EQ(hg_new_pool(&g, PERS, 0, 0), 0);
+    CHECK_EQ(hg_new_pool(&other, PERS, 0, 0), 0);
+    CHECK_EQ(hg_put(&other, 0, 7, 7, 1), 1);
+
+    /* One huge object: FLUSH_OBJECT. */
+    for ( i = 0; i < NPAGES; i++ )
+        if ( hg_put(&g, 0, 1, i, i % FRAMES) != 1 )
+            bad++;
+    CHECK_EQ(bad, 0);
+    before = h_pages_in_use();
+    rc = bounded_guest_op(&g, TMEM_ENGINE_CMD_FLUSH_OBJECT, 0, 1, &b);
+    CHECK_EQ(rc, 1);
+    CHECK_EQ(before - h_pages_in_use(), NPAGES);
+    CHECK(b.max_freed <= CALL_MAX_PAGES, "one flush call freed %ld pages",
+          b.max_freed);
+    CHECK((long)b.calls * CALL_MAX_PAGES >= NPAGES, "only %u calls", b.calls);
+    max_ns = b.max_ns;
+
+    /* A huge pool over many objects: DESTROY_POOL. */
+    for ( i = 0; i < NPAGES; i++ )
+        if ( hg_put(&g, 0, i / 16, i % 16, i % FRAMES) != 1 )
+            bad++;
+    CHECK_EQ(bad, 0);
+    {
+        struct tmem_engine_op op;
+
+        /* The first step kills the pool: nothing can use it any more. */
+        memset(&op, 0, sizeof(op));
+        op.cmd = TMEM_ENGINE_CMD_DESTROY_POOL;
+        op.pool_id = 0;
+        CHECK_EQ(tmem_engine_guest_op(&g.caller, 45, &op), -TMEM_ERESTART);
+        CHECK_EQ(hg_put(&g, 0, 1, 1, 0), -TMEM_ENODEV);
+        CHECK_EQ(hg_get(&g, 0, 0, 0, 0), -TMEM_ENODEV);
+        /* The dying pool keeps its slot: a new pool gets another one. */
+        CHECK_EQ(hg_new_pool(&g, PERS, 0, 0), 1);
+        CHECK_EQ(hg_put(&g, 1, 3, 3, 2), 1);
+    }
+    rc = bounded_guest_op(&g, TMEM_ENGINE_CMD_DESTROY_POOL, 0, 0, &b);
+    CHECK_EQ(rc, 1);
+    CHECK(b.max_freed <= CALL_MAX_PAGES, "one destroy call freed %ld pages",
+          b.max_freed);
+    CHECK((long)b.calls * CALL_MAX_PAGES >= NPAGES, "only %u calls", b.calls);
+    if ( b.max_ns > max_ns )
+        max_ns = b.max_ns;
+    CHECK_EQ(hg_new_pool(&g, PERS, 0, 0), 0);     /* the slot is free now */
+    CHECK_EQ(hg_get(&g, 1, 3, 3, 3), 1);          /* the other pool kept */
+
+    /* The whole client: the domain-death path, step by step. */
+    for ( i = 0; i < NPAGES; i++ )
+        if ( hg_put(&g, 0, i / 16, i % 16, i % FRAMES) != 1 )
+            bad++;
+    CHECK_EQ(bad, 0);
+    memset(&b, 0, sizeof(b));
+    do {
+        uint64_t t = tmem_env_now_ns();
+
+        before = h_pages_in_use();
+        rc = tmem_engine_client_destroy_step(45);
+        t = tmem_env_now_ns() - t;
+        if ( before - h_pages_in_use() > b.max_freed )
+            b.max_freed = before - h_pages_in_use();
+        if ( t > max_ns )
+            max_ns = t;
+        b.calls++;
+        if ( rc == -TMEM_ERESTART )
+            CHECK_EQ(hg_put(&g, 1, 4, 4, 0), -TMEM_ENODEV);
+    } while ( rc == -TMEM_ERESTART );
+    CHECK_EQ(rc, 0);
+    CHECK(b.max_freed <= CALL_MAX_PAGES, "one teardown step freed %ld pages",
+          b.max_freed);
+    CHECK((long)b.calls * CALL_MAX_PAGES >= NPAGES, "only %u steps", b.calls);
+    CHECK(tmem_client_get(45) == NULL, "client still there");
+    CHECK_EQ(tmem_env_user_domain_charged(45), 0);
+    /* The other tenant lost nothing. */
+    CHECK_EQ(hg_get(&other, 0, 7, 7, 2), 1);
+    CHECK(!memcmp(hg_frame(&other, 2), hg_frame(&other, 1), 4096),
+          "other guest's page");
+    printf("test_hostile: teardown of %u pages: at most %d pages per call, "
+           "longest call %lu us\n", NPAGES, CALL_MAX_PAGES,
+           (unsigned long)(max_ns / 1000));
+    hg_free(&g);
+    hg_free(&other);
+    restart();
+}
+
 int main(void)
 {
     CHECK_EQ(h_engine_start(), 0);
@@ -269,6 +514,8 @@ int main(void)
     test_evict_bound();
     test_failed_puts_leave_nothing();
     test_page_cap_concurrent();
+    test_meta_flood();
+    test_teardown_bounded();
     CHECK_EQ(h_engine_stop_check_leaks(), 0);
     return check_summary("test_hostile");
 }

@@ -515,7 +515,7 @@ static void verify_all(void)
             ctl.arg = (uint32_t)token;
             ctl.buf = page;
             ctl.buf_len = sizeof(page);
-            r = tmem_engine_control(&ctl);
+            r = h_control(&ctl);
             if ( r == TMEM_ENGINE_SAVE_RESET && !sent )
                 continue;
             if ( r != TMEM_ENGINE_SAVE_PAGE )

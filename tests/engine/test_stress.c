@@ -103,7 +103,7 @@ static long wop(struct worker *w, uint32_t cmd, int pool, const uint64_t *oid,
     op.index = index;
     op.frame = frame;
     __atomic_add_fetch(&total_ops, 1, __ATOMIC_RELAXED);
-    return tmem_engine_guest_op(&w->g.caller, w->g.caller.domid, &op);
+    return h_guest_call(&w->g, &op);
 }
 
 /* Pools: 0 private ephemeral, 1 persistent, 2 shared ephemeral. */

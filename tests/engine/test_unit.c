@@ -595,15 +595,24 @@ static void test_list_format(void)
 
     n = hc_list(50, 0, buf, sizeof(buf));
     CHECK_EQ(n, (long)strlen(buf));
-    CHECK(!strcmp(buf, "C=CI:50,ww:10,co:0,fr:0,Ge:1,Pp:6,Gp:1\n"
-                       "P=CI:50,PI:0,PT:PP,U0:0,U1:0\n"
-                       "P=CI:50,PI:1,PT:EP,U0:0,U1:0\n"),
+    /* The historic keys in their order, then the metadata account. */
+    {
+        static const char c_short[] = "C=CI:50,ww:10,co:0,fr:0,Ge:1,Pp:6,"
+                                      "Gp:1,Mb:";
+
+        CHECK(!strncmp(buf, c_short, strlen(c_short)), "short C:\n%s", buf);
+    }
+    CHECK(h_list_value(buf, "C=", "Mb") > 0, "Mb");
+    CHECK_EQ(h_list_value(buf, "C=", "Ml"),
+             (long)TMEM_ENGINE_DEFAULT_META_LIMIT);
+    CHECK(strstr(buf, "\nP=CI:50,PI:0,PT:PP,U0:0,U1:0\n"
+                      "P=CI:50,PI:1,PT:EP,U0:0,U1:0\n") != NULL,
           "short list:\n%s", buf);
     n = hc_list(50, 1, buf, sizeof(buf));
     CHECK(n > 0, "long list");
     {
         static const char c_long[] = "C=CI:50,ww:10,co:0,fr:0,Ge:1,Pp:6,Gp:1,"
-                                     "Ec:0,Em:1,cp:0,cb:0,cn:0\n";
+                                     "Ec:0,Em:1,cp:0,cb:0,cn:0,Mb:";
 
         CHECK(!strncmp(buf, c_long, strlen(c_long)), "long C:\n%s", buf);
     }
@@ -641,7 +650,7 @@ static void test_control_errors(void)
     CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_FREEZE, TMEM_ENGINE_MAX_CLIENTS, 0),
              -TMEM_EINVAL);
     CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_FREEZE, 0x10000, 0), -TMEM_EINVAL);
-    CHECK_EQ(hc_simple(13, 60, 0), -TMEM_ENOSYS);
+    CHECK_EQ(hc_simple(14, 60, 0), -TMEM_ENOSYS);
     CHECK_EQ(hc_simple(0xffffffffu, 60, 0), -TMEM_ENOSYS);
     CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_SAVE_BEGIN, TMEM_ENGINE_CLI_ID_ALL, 0),
              -TMEM_EINVAL);

@@ -161,7 +161,7 @@ long sim_tmem_op(void *arg)
 	if (fault == FAULT_WRONG_ENOSYS && !sim_cmd_known(op.cmd))
 		return -ABI_EINVAL;
 
-	rc = tmem_engine_guest_op(&guest.caller, SIM_DOMID, &op);
+	rc = h_guest_call(&guest, &op);
 
 	if (op.cmd == ABI_TMEM_GET_PAGE && rc == 1 && !(++gets_found % 16)) {
 		if (fault == FAULT_LOSE_PAGE)

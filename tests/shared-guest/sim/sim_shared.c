@@ -113,7 +113,7 @@ long sim_tmem_op(void *arg)
 	if (no_tmem)
 		return -ABI_ENOSYS;
 	h_decode_guest_op(raw, &op);
-	return tmem_engine_guest_op(&cur->caller, cur->caller.domid, &op);
+	return h_guest_call(cur, &op);
 }
 
 /* ---- the module, loaded into one guest ---- */

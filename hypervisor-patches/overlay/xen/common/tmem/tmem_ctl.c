@@ -109,6 +109,22 @@ static void tmem_list_pool_type(struct tmem_text *t,
     tmem_text_kx(t, "U1", pool->uuid[1]);
 }
 
+/*
+ * Mb: metadata bytes held now, Ml: the account's limit; long form adds Mm,
+ * the most held at once, and Mr, charges refused at the limit.
+ */
+static void tmem_list_meta(struct tmem_text *t, struct tmem_meta *m,
+                           bool use_long)
+{
+    tmem_text_kv(t, "Mb", RD(&m->bytes));
+    tmem_text_kv(t, "Ml", RD(&m->limit));
+    if ( use_long )
+    {
+        tmem_text_kv(t, "Mm", RD(&m->bytes_max));
+        tmem_text_kv(t, "Mr", RD(&m->refused));
+    }
+}
+
 static void tmem_list_client(struct tmem_text *t, struct tmem_client *c,
                              bool use_long)
 {
@@ -130,11 +146,13 @@ static void tmem_list_client(struct tmem_text *t, struct tmem_client *c,
         tmem_text_kv(t, "cb", RD(&c->compressed_bytes));
         tmem_text_kv(t, "cn", RD(&c->compress_poor));
     }
+    /* After the historic keys, which old parsers may expect in order. */
+    tmem_list_meta(t, &c->meta, use_long);
     tmem_text_putc(t, '\n');
 
     for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
     {
-        struct tmem_pool *pool = c->pools[i];
+        struct tmem_pool *pool = tmem_pool_live(c, i);
 
         if ( !pool )
             continue;
@@ -152,6 +170,15 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
 {
     struct tmem_global_stats *st = &G.st;
     unsigned int i, j;
+    long meta = 0;
+
+    /* Every account, dying clients and pools included: all of it is held. */
+    for ( i = 0; i < TMEM_ENGINE_MAX_CLIENTS; i++ )
+        if ( G.clients[i] )
+            meta += RD(&G.clients[i]->meta.bytes);
+    for ( i = 0; i < TMEM_ENGINE_MAX_SHARED_POOLS; i++ )
+        if ( G.shared[i] )
+            meta += RD(&G.shared[i]->own_meta.bytes);
 
     tmem_text_puts(t, "G=");
     tmem_text_kv(t, "Tt", RD(&st->total_ops));
@@ -162,6 +189,7 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
     tmem_text_kv(t, "Eg", RD(&st->evict_gave_up));
     tmem_text_kv(t, "Rt", RD(&st->relinq));
     tmem_text_kv(t, "Ra", RD(&st->relinq_attempts));
+    tmem_text_kv(t, "Mb", meta);
     if ( use_long )
     {
         tmem_text_kv(t, "Ec", RD(&st->eph_pages));
@@ -186,6 +214,7 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
         tmem_list_pool_type(t, pool);
         for ( j = 0; j < pool->nr_sharers; j++ )
             tmem_text_kv(t, "SC", pool->sharers[j]);
+        tmem_list_meta(t, &pool->own_meta, use_long);
         if ( use_long )
             tmem_list_pool_stats(t, pool);
         tmem_text_putc(t, '\n');
@@ -205,7 +234,7 @@ long tmem_ctl_list(struct tmem_engine_ctl *ctl)
     {
         tmem_list_global(&t, use_long);
         for ( i = 0; i < TMEM_ENGINE_MAX_CLIENTS; i++ )
-            if ( (c = G.clients[i]) != NULL )
+            if ( (c = tmem_client_get((uint16_t)i)) != NULL )
                 tmem_list_client(&t, c, use_long);
     }
     else
@@ -241,7 +270,7 @@ static bool tmem_save_pop_inv(struct tmem_client *c,
     ctl->out_oid[1] = inv->oid[1];
     ctl->out_oid[2] = inv->oid[2];
     ctl->out_index = inv->index;
-    tmem_env_free(inv, sizeof(*inv));
+    tmem_inv_free(c, inv);
     return true;
 }
 
@@ -256,7 +285,7 @@ static void tmem_save_restart(struct tmem_client *c)
     tmem_atomic_set(&c->save_reset, 0);
     for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
     {
-        struct tmem_pool *pool = c->pools[i];
+        struct tmem_pool *pool = tmem_pool_live(c, i);
 
         if ( !pool || !pool->persistent )
             continue;
@@ -329,7 +358,7 @@ static long tmem_save_next_locked(struct tmem_client *c,
     }
     while ( c->save_pool < TMEM_ENGINE_MAX_POOLS_PER_CLIENT )
     {
-        pool = c->pools[c->save_pool];
+        pool = tmem_pool_live(c, c->save_pool);
         if ( !pool || !pool->persistent ||
              c->save_list >= TMEM_POOL_LOCKS )
         {
@@ -453,7 +482,7 @@ static struct tmem_pool *tmem_ctl_pool(struct tmem_client *c, int32_t id)
 {
     if ( (uint32_t)id >= TMEM_ENGINE_MAX_POOLS_PER_CLIENT )
         return NULL;
-    return c->pools[TMEM_NOSPEC(id, TMEM_ENGINE_MAX_POOLS_PER_CLIENT)];
+    return tmem_pool_live(c, TMEM_NOSPEC(id, TMEM_ENGINE_MAX_POOLS_PER_CLIENT));
 }
 
 /* Ops that create or destroy things: global write lock. */
@@ -551,6 +580,19 @@ static long tmem_ctl_write_op(struct tmem_engine_ctl *ctl)
     return rc;
 }
 
+/*
+ * Pages one FLUSH may evict: a caller that asks for more gets what one
+ * bounded call frees and may call again.
+ */
+#define TMEM_CTL_FLUSH_MAX_PAGES 1024
+
+static unsigned long tmem_ctl_flush_pages(uint32_t kib)
+{
+    unsigned long n = ((unsigned long)kib + 3) / 4;
+
+    return n < TMEM_CTL_FLUSH_MAX_PAGES ? n : TMEM_CTL_FLUSH_MAX_PAGES;
+}
+
 static long tmem_ctl_client_op(struct tmem_client *c,
                                struct tmem_engine_ctl *ctl)
 {
@@ -569,8 +611,12 @@ static long tmem_ctl_client_op(struct tmem_client *c,
         tmem_atomic_set(&c->frozen, 0);
         return 0;
     case TMEM_ENGINE_CTL_FLUSH:
-        rc = tmem_evict(&c->lru, ((unsigned long)ctl->arg + 3) / 4, true);
+        rc = tmem_evict(&c->lru, tmem_ctl_flush_pages(ctl->arg), true);
         return rc * 4;
+    case TMEM_ENGINE_CTL_SET_META_LIMIT:
+        /* Lowering it frees nothing: it only refuses what would go over. */
+        tmem_atomic_set(&c->meta.limit, (long)ctl->arg << 10);
+        return 0;
     case TMEM_ENGINE_CTL_GET_CLIENT_INFO:
         ctl->weight = (uint32_t)tmem_atomic_read(&c->lru.weight);
         ctl->flags = (tmem_atomic_read(&c->compress) ?
@@ -592,7 +638,7 @@ static long tmem_ctl_client_op(struct tmem_client *c,
         n = 0;
         for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
         {
-            pool = c->pools[i];
+            pool = tmem_pool_live(c, i);
             if ( !pool )
                 continue;
             if ( (n + 1) * sizeof(*pi) > ctl->buf_len )
@@ -637,6 +683,33 @@ static long tmem_ctl_client_op(struct tmem_client *c,
     return -TMEM_ENOSYS;
 }
 
+/* DESTROY of one client or of all: one bounded step each call. */
+static long tmem_ctl_destroy(uint32_t cli_id)
+{
+    unsigned int i, first = 0, last = TMEM_ENGINE_MAX_CLIENTS;
+    bool found = false;
+    long rc = 0;
+
+    if ( cli_id != TMEM_ENGINE_CLI_ID_ALL )
+    {
+        first = TMEM_NOSPEC(cli_id, TMEM_ENGINE_MAX_CLIENTS);
+        last = first + 1;
+    }
+    for ( i = first; i < last; i++ )
+    {
+        tmem_read_lock(&G.lock);
+        found = G.clients[i] != NULL;
+        tmem_read_unlock(&G.lock);
+        /* A client already dying is found too: its teardown goes on. */
+        if ( found &&
+             tmem_engine_client_destroy_step((uint16_t)i) == -TMEM_ERESTART )
+            rc = -TMEM_ERESTART;
+    }
+    if ( cli_id != TMEM_ENGINE_CLI_ID_ALL && !found )
+        return -TMEM_ENOENT;
+    return rc;
+}
+
 long tmem_engine_control(struct tmem_engine_ctl *ctl)
 {
     struct tmem_client *c;
@@ -659,16 +732,7 @@ long tmem_engine_control(struct tmem_engine_ctl *ctl)
         return tmem_ctl_write_op(ctl);
 
     case TMEM_ENGINE_CTL_DESTROY:
-        if ( !all )
-        {
-            if ( !tmem_client_get((uint16_t)ctl->cli_id) )
-                return -TMEM_ENOENT;
-            tmem_engine_client_destroy((uint16_t)ctl->cli_id);
-            return 0;
-        }
-        for ( i = 0; i < TMEM_ENGINE_MAX_CLIENTS; i++ )
-            tmem_engine_client_destroy((uint16_t)i);
-        return 0;
+        return tmem_ctl_destroy(ctl->cli_id);
 
     case TMEM_ENGINE_CTL_QUERY_FREEABLE_MB:
         return (long)(tmem_engine_freeable_pages() >>
@@ -682,12 +746,15 @@ long tmem_engine_control(struct tmem_engine_ctl *ctl)
 
     case TMEM_ENGINE_CTL_FLUSH:
         if ( all )
-            return tmem_evict(NULL, ((unsigned long)ctl->arg + 3) / 4,
+            return tmem_evict(NULL, tmem_ctl_flush_pages(ctl->arg),
                               true) * 4;
         break;
 
     case TMEM_ENGINE_CTL_FREEZE:
     case TMEM_ENGINE_CTL_THAW:
+        break;
+
+    case TMEM_ENGINE_CTL_SET_META_LIMIT:
         break;
 
     case TMEM_ENGINE_CTL_GET_CLIENT_INFO:
@@ -711,9 +778,9 @@ long tmem_engine_control(struct tmem_engine_ctl *ctl)
     tmem_read_lock(&G.lock);
     if ( all )
     {
-        /* FREEZE / THAW of every client. */
+        /* FREEZE, THAW or SET_META_LIMIT of every client. */
         for ( i = 0; i < TMEM_ENGINE_MAX_CLIENTS; i++ )
-            if ( (c = G.clients[i]) != NULL )
+            if ( (c = tmem_client_get((uint16_t)i)) != NULL )
             {
                 r = tmem_ctl_client_op(c, ctl);
                 if ( r < 0 )

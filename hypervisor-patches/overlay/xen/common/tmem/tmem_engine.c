@@ -17,6 +17,7 @@ bool tmem_engine_enabled;
 bool tmem_engine_compress_default;
 unsigned long tmem_engine_max_client_pages =
     TMEM_ENGINE_DEFAULT_MAX_CLIENT_PAGES;
+unsigned long tmem_engine_meta_limit = TMEM_ENGINE_DEFAULT_META_LIMIT;
 
 struct tmem_global tmem_global;
 #define G tmem_global
@@ -204,6 +205,61 @@ static inline struct tmem_zpage *tmem_zpage_ptr(uint32_t h)
 }
 
 /* ------------------------------------------------------------------------
+ * Metadata accounts (see struct tmem_meta)
+ */
+
+/*
+ * Charge n bytes, or refuse if that would take the account over its limit.
+ * The add comes first and is undone on refusal, so however many vCPUs
+ * charge at once the bytes held never exceed the limit (a charge may be
+ * refused while another one is being undone: refusal errs on the safe side).
+ */
+static bool tmem_meta_charge(struct tmem_meta *m, size_t n)
+{
+    long old = tmem_atomic_fetch_add(&m->bytes, (long)n);
+
+    if ( old + (long)n > tmem_atomic_read(&m->limit) )
+    {
+        tmem_atomic_add(&m->bytes, -(long)n);
+        tmem_stat_inc(&m->refused);
+        return false;
+    }
+    tmem_stat_max(&m->bytes_max, old + (long)n);
+    return true;
+}
+
+static void tmem_meta_uncharge(struct tmem_meta *m, size_t n)
+{
+    tmem_atomic_add(&m->bytes, -(long)n);
+}
+
+static void *tmem_meta_zalloc(struct tmem_meta *m, size_t n)
+{
+    void *p;
+
+    if ( !tmem_meta_charge(m, n) )
+        return NULL;
+    p = tmem_env_zalloc(n);
+    if ( !p )
+        tmem_meta_uncharge(m, n);
+    return p;
+}
+
+static void tmem_meta_free(struct tmem_meta *m, void *p, size_t n)
+{
+    if ( !p )
+        return;
+    tmem_env_free(p, n);
+    tmem_meta_uncharge(m, n);
+}
+
+static void tmem_meta_init(struct tmem_meta *m, long limit)
+{
+    memset(m, 0, sizeof(*m));
+    m->limit = limit;
+}
+
+/* ------------------------------------------------------------------------
  * Radix tree over page indices (one per object; under the object's lock)
  */
 
@@ -241,16 +297,20 @@ static uint32_t *tmem_radix_slot(const struct tmem_obj *obj, uint32_t index)
     return &((struct tmem_rleaf *)node)->slot[index & (TMEM_RADIX_SLOTS - 1)];
 }
 
-static void *tmem_radix_node_alloc(unsigned int h)
+static inline size_t tmem_radix_node_size(unsigned int h)
 {
-    return tmem_env_zalloc(h == 1 ? sizeof(struct tmem_rleaf)
-                                  : sizeof(struct tmem_rnode));
+    return h == 1 ? sizeof(struct tmem_rleaf) : sizeof(struct tmem_rnode);
 }
 
-static void tmem_radix_node_free(void *n, unsigned int h)
+static void *tmem_radix_node_alloc(const struct tmem_obj *obj, unsigned int h)
 {
-    tmem_env_free(n, h == 1 ? sizeof(struct tmem_rleaf)
-                            : sizeof(struct tmem_rnode));
+    return tmem_meta_zalloc(obj->pool->meta, tmem_radix_node_size(h));
+}
+
+static void tmem_radix_node_free(const struct tmem_obj *obj, void *n,
+                                 unsigned int h)
+{
+    tmem_meta_free(obj->pool->meta, n, tmem_radix_node_size(h));
 }
 
 /*
@@ -265,14 +325,14 @@ static uint32_t *tmem_radix_slot_create(struct tmem_obj *obj, uint32_t index,
 
     if ( !obj->root )
     {
-        obj->root = tmem_radix_node_alloc(need);
+        obj->root = tmem_radix_node_alloc(obj, need);
         if ( !obj->root )
             return NULL;
         obj->height = need;
     }
     while ( obj->height < need )
     {
-        struct tmem_rnode *n = tmem_radix_node_alloc(obj->height + 1);
+        struct tmem_rnode *n = tmem_radix_node_alloc(obj, obj->height + 1);
 
         if ( !n )
             return NULL;
@@ -289,7 +349,7 @@ static uint32_t *tmem_radix_slot_create(struct tmem_obj *obj, uint32_t index,
 
         if ( !n->child[k] )
         {
-            n->child[k] = tmem_radix_node_alloc(h - 1);
+            n->child[k] = tmem_radix_node_alloc(obj, h - 1);
             if ( !n->child[k] )
                 return NULL;
             n->count++;
@@ -330,14 +390,14 @@ static uint32_t tmem_radix_remove(struct tmem_obj *obj, uint32_t index)
     *slot = 0;
     if ( --leaf->count )
         return old;
-    tmem_radix_node_free(leaf, 1);
+    tmem_radix_node_free(obj, leaf, 1);
     h = 2;
     while ( d-- )
     {
         path[d]->child[keys[d]] = NULL;
         if ( --path[d]->count )
             return old;
-        tmem_radix_node_free(path[d], h++);
+        tmem_radix_node_free(obj, path[d], h++);
     }
     obj->root = NULL;
     obj->height = 0;
@@ -358,7 +418,7 @@ static void tmem_radix_shrink(struct tmem_obj *obj)
         if ( r->count != 1 || !r->child[0] )
             return;
         obj->root = r->child[0];
-        tmem_radix_node_free(r, obj->height);
+        tmem_radix_node_free(obj, r, obj->height);
         obj->height--;
     }
 }
@@ -395,7 +455,7 @@ static void tmem_radix_prune(struct tmem_obj *obj, uint32_t index)
                            : ((struct tmem_rnode *)path[d])->count;
         if ( count )
             break;
-        tmem_radix_node_free(path[d], h - d);
+        tmem_radix_node_free(obj, path[d], h - d);
         if ( !d )
         {
             obj->root = NULL;
@@ -409,30 +469,50 @@ static void tmem_radix_prune(struct tmem_obj *obj, uint32_t index)
     tmem_radix_shrink(obj);
 }
 
-typedef void (*tmem_leaf_fn)(struct tmem_rleaf *leaf, void *arg);
-
-/* Visit every leaf; with free_nodes, free the tree as we go. */
-static void tmem_radix_walk(void *node, unsigned int h, tmem_leaf_fn fn,
-                            void *arg, bool free_nodes)
+/*
+ * Detach the leftmost leaf of the tree and free the inner nodes that this
+ * leaves empty; the caller owns the leaf (tmem_radix_node_free() it).
+ * Returns NULL when the step only freed an empty inner node (none should
+ * exist) or the tree is empty: loop while obj->root.  Object lock held.
+ */
+static struct tmem_rleaf *tmem_radix_pop_leaf(struct tmem_obj *obj)
 {
-    unsigned int k;
+    /* path[i]: the node at height h - i; keys[i]: path[i + 1]'s slot. */
+    void *path[TMEM_RADIX_MAX_HEIGHT];
+    unsigned int keys[TMEM_RADIX_MAX_HEIGHT];
+    unsigned int h = obj->height, d, k;
+    struct tmem_rleaf *leaf = NULL;
+    struct tmem_rnode *up;
 
-    if ( !node )
-        return;
-    if ( h == 1 )
+    if ( !obj->root )
+        return NULL;
+    path[0] = obj->root;
+    for ( d = 0; h - d > 1; d++ )
     {
-        if ( fn )
-            fn(node, arg);
+        up = path[d];
+        for ( k = 0; k < TMEM_RADIX_SLOTS && !up->child[k]; k++ )
+            continue;
+        if ( k == TMEM_RADIX_SLOTS )
+            break;
+        keys[d] = k;
+        path[d + 1] = up->child[k];
     }
+    if ( h - d == 1 )
+        leaf = path[d];
     else
+        tmem_radix_node_free(obj, path[d], h - d);
+    /* From its parent up, unlink it and free the nodes left empty. */
+    while ( d-- )
     {
-        struct tmem_rnode *n = node;
-
-        for ( k = 0; k < TMEM_RADIX_SLOTS; k++ )
-            tmem_radix_walk(n->child[k], h - 1, fn, arg, free_nodes);
+        up = path[d];
+        up->child[keys[d]] = NULL;
+        if ( --up->count )
+            return leaf;
+        tmem_radix_node_free(obj, up, h - d);
     }
-    if ( free_nodes )
-        tmem_radix_node_free(node, h);
+    obj->root = NULL;
+    obj->height = 0;
+    return leaf;
 }
 
 /* ------------------------------------------------------------------------
@@ -497,7 +577,7 @@ static void tmem_plist_del(struct tmem_pool *pool, unsigned int list,
                            uint32_t h, struct tmem_pgd *p)
 {
     if ( tmem_unlikely(tmem_atomic_read(&pool->client->saving)) &&
-         !pool->detached )
+         !pool->dying )
     {
         if ( pool->plist_mark[list] == h )
             pool->plist_mark[list] = p->prev;
@@ -748,6 +828,7 @@ static int tmem_zs_alloc(struct tmem_pool *pool, unsigned int n,
                 /* Space appeared while we allocated: give ours back. */
                 tmem_data_page_free(pool, pg);
                 tmem_slab_free(&G.zpage_slab, newzh);
+                tmem_meta_uncharge(pool->meta, sizeof(*z));
             }
             *zhp = zh;
             *startp = start;
@@ -768,13 +849,15 @@ static int tmem_zs_alloc(struct tmem_pool *pool, unsigned int n,
             return 0;
         }
         tmem_spin_unlock(&zs->lock);
-        newzh = tmem_slab_alloc(&G.zpage_slab);
-        if ( !newzh )
+        if ( !tmem_meta_charge(pool->meta, sizeof(*z)) )
             return -TMEM_ENOMEM;
-        pg = tmem_data_page_alloc(pool);
+        newzh = tmem_slab_alloc(&G.zpage_slab);
+        pg = newzh ? tmem_data_page_alloc(pool) : NULL;
         if ( !pg )
         {
-            tmem_slab_free(&G.zpage_slab, newzh);
+            if ( newzh )
+                tmem_slab_free(&G.zpage_slab, newzh);
+            tmem_meta_uncharge(pool->meta, sizeof(*z));
             return -TMEM_ENOMEM;
         }
     }
@@ -808,6 +891,7 @@ static unsigned int tmem_zs_free(struct tmem_pool *pool, uint32_t zh,
         return 0;
     tmem_data_page_free(pool, pg);
     tmem_slab_free(&G.zpage_slab, zh);
+    tmem_meta_uncharge(pool->meta, sizeof(*z));
     return 1;
 }
 
@@ -1027,16 +1111,21 @@ static struct tmem_obj *tmem_obj_create(struct tmem_pool *pool,
                                         const uint64_t oid[3], uint32_t hash,
                                         uint32_t *ohp)
 {
-    uint32_t oh = tmem_slab_alloc(&G.obj_slab), *b;
+    uint32_t oh, *b;
     struct tmem_obj *obj;
 
+    if ( !tmem_meta_charge(pool->meta, sizeof(*obj)) )
+        return NULL;
+    oh = tmem_slab_alloc(&G.obj_slab);
     if ( !oh || oh > TMEM_PGD_OBJ_MASK )
     {
         if ( oh )
             tmem_slab_free(&G.obj_slab, oh);
+        tmem_meta_uncharge(pool->meta, sizeof(*obj));
         return NULL;
     }
     obj = tmem_obj_ptr(oh);
+    obj->dead = false;
     obj->oid[0] = oid[0];
     obj->oid[1] = oid[1];
     obj->oid[2] = oid[2];
@@ -1063,14 +1152,25 @@ static void tmem_obj_unhash(struct tmem_pool *pool, uint32_t oh,
     *link = obj->hnext;
 }
 
-/* Free an object that is unhashed (or about to be) and has no pages. */
+/*
+ * Free an object that is unhashed (or about to be) and has no pages; a
+ * failed put may have left empty index nodes.
+ */
 static void tmem_obj_free(struct tmem_pool *pool, uint32_t oh,
                           struct tmem_obj *obj)
 {
-    tmem_radix_walk(obj->root, obj->height, NULL, NULL, true);
+    struct tmem_rleaf *leaf;
+
+    while ( obj->root )
+    {
+        leaf = tmem_radix_pop_leaf(obj);
+        TMEM_ASSERT(!leaf || !leaf->count);
+        tmem_radix_node_free(obj, leaf, 1);
+    }
     tmem_atomic_add(&pool->st.objs, -1);
     tmem_atomic_add(&G.st.objs, -1);
     tmem_slab_free(&G.obj_slab, oh);
+    tmem_meta_uncharge(pool->meta, sizeof(*obj));
 }
 
 /* ------------------------------------------------------------------------
@@ -1085,7 +1185,7 @@ static void tmem_record_inv(struct tmem_pool *pool, const struct tmem_pgd *p)
     struct tmem_inv *inv;
     int slot = tmem_client_slot_of(c, pool);
 
-    inv = slot >= 0 ? tmem_env_zalloc(sizeof(*inv)) : NULL;
+    inv = slot >= 0 ? tmem_meta_zalloc(&c->meta, sizeof(*inv)) : NULL;
     if ( !inv )
     {
         /* The receiver would keep a stale page: make the stream restart. */
@@ -1185,6 +1285,7 @@ static unsigned int tmem_pgd_release(struct tmem_pool *pool, uint32_t h)
     unsigned int freed = tmem_pgd_free_data(pool, tmem_pgd_ptr(h));
 
     tmem_slab_free(&G.pgd_slab, h);
+    tmem_meta_uncharge(pool->meta, sizeof(struct tmem_pgd));
     return freed;
 }
 
@@ -1194,6 +1295,7 @@ static unsigned int tmem_pgd_release_op(struct tmem_pool *pool, uint32_t h)
     unsigned int freed = tmem_pgd_free_data(pool, tmem_pgd_ptr(h));
 
     tmem_pgd_free_handle(h);
+    tmem_meta_uncharge(pool->meta, sizeof(struct tmem_pgd));
     return freed;
 }
 
@@ -1225,63 +1327,6 @@ static uint32_t tmem_pool_unlink_index(struct tmem_pool *pool,
     return h;
 }
 
-struct tmem_unlist_arg {
-    struct tmem_pool *pool;
-    unsigned int list;           /* persistent list (object lock) */
-    unsigned long n;
-};
-
-/*
- * Take a leaf's descriptors off their lists (object lock held; for an
- * ephemeral pool, one LRU lock round per leaf).
- */
-static void tmem_leaf_unlist(struct tmem_rleaf *leaf, void *arg)
-{
-    struct tmem_unlist_arg *a = arg;
-    struct tmem_pool *pool = a->pool;
-    unsigned int k;
-
-    if ( !pool->persistent )
-        tmem_spin_lock(&G.lru_lock);
-    for ( k = 0; k < TMEM_RADIX_SLOTS; k++ )
-    {
-        uint32_t h = leaf->slot[k];
-
-        if ( !h )
-            continue;
-        if ( pool->persistent )
-            tmem_plist_del(pool, a->list, h, tmem_pgd_ptr(h));
-        else
-            tmem_lru_del(pool->lru, tmem_pgd_ptr(h));
-        a->n++;
-    }
-    if ( !pool->persistent )
-        tmem_spin_unlock(&G.lru_lock);
-}
-
-static void tmem_leaf_release(struct tmem_rleaf *leaf, void *arg)
-{
-    struct tmem_pool *pool = arg;
-    unsigned int k;
-
-    for ( k = 0; k < TMEM_RADIX_SLOTS; k++ )
-        if ( leaf->slot[k] )
-            tmem_pgd_release(pool, leaf->slot[k]);
-}
-
-/*
- * Dispose of an object already unhashed and with its pages off the lists:
- * nobody else can reach it any more, so no lock is needed.
- */
-static void tmem_obj_dispose(struct tmem_pool *pool, uint32_t oh)
-{
-    struct tmem_obj *obj = tmem_obj_ptr(oh);
-
-    tmem_radix_walk(obj->root, obj->height, tmem_leaf_release, pool, false);
-    tmem_atomic_add(&pool->st.pages, -(long)obj->nr_pages);
-    tmem_obj_free(pool, oh, obj);
-}
-
 /* ------------------------------------------------------------------------
  * Pool hash growth
  */
@@ -1308,7 +1353,7 @@ static void tmem_pool_grow(struct tmem_pool *pool)
     old_n = pool->nbuckets;
     tmem_spin_unlock(&pool->obj_locks[0]);
     new_n = old_n * 4;
-    nb = tmem_env_zalloc(new_n * sizeof(*nb));
+    nb = tmem_meta_zalloc(pool->meta, new_n * sizeof(*nb));
     if ( !nb )
         return;                  /* longer chains, still correct */
 
@@ -1339,7 +1384,7 @@ static void tmem_pool_grow(struct tmem_pool *pool)
     }
     for ( i = TMEM_POOL_LOCKS; i-- > 0; )
         tmem_spin_unlock(&pool->obj_locks[i]);
-    tmem_env_free(ob, ob_bytes);
+    tmem_meta_free(pool->meta, ob, ob_bytes);
 }
 
 /* ------------------------------------------------------------------------
@@ -1515,12 +1560,41 @@ static long tmem_pool_put_refused(struct tmem_pool *pool,
                                   const uint64_t oid[3], uint32_t index,
                                   long rc);
 
+/* The most metadata one put can charge: a new object with a full index
+ * path, its descriptor and a compressed-page record. */
+#define TMEM_META_PUT_MAX (sizeof(struct tmem_obj) +                       \
+                           (TMEM_RADIX_MAX_HEIGHT - 1) *                   \
+                           sizeof(struct tmem_rnode) +                     \
+                           sizeof(struct tmem_rleaf) +                     \
+                           sizeof(struct tmem_pgd) + sizeof(struct tmem_zpage))
+
+/*
+ * An ephemeral put at its account's metadata limit makes room from its
+ * own oldest pages, as at the page cap; a persistent one just fails.
+ */
+static void tmem_meta_make_room(struct tmem_pool *pool)
+{
+    struct tmem_meta *m = pool->meta;
+    unsigned int tries;
+
+    for ( tries = 0; tries < 64; tries++ )
+    {
+        if ( tmem_atomic_read(&m->bytes) + (long)TMEM_META_PUT_MAX <=
+             tmem_atomic_read(&m->limit) )
+            return;
+        if ( tmem_evict_one(pool->lru) == -1 )
+            return;
+    }
+}
+
 long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
                    uint32_t index, const struct tmem_xfer *x)
 {
     long rc;
 
     tmem_stat_inc(&pool->st.puts);
+    if ( !pool->persistent )
+        tmem_meta_make_room(pool);
     if ( tmem_client_cap_take(pool) )
         return tmem_pool_put_refused(pool, oid, index, -TMEM_ENOMEM);
     rc = tmem_pool_put_capped(pool, oid, index, x);
@@ -1570,9 +1644,15 @@ static long tmem_pool_put_capped(struct tmem_pool *pool, const uint64_t oid[3],
         if ( rc )
             goto fail;
     }
+    if ( !tmem_meta_charge(pool->meta, sizeof(*p)) )
+    {
+        rc = -TMEM_ENOMEM;
+        goto fail_data;
+    }
     ph = tmem_pgd_alloc();
     if ( !ph )
     {
+        tmem_meta_uncharge(pool->meta, sizeof(*p));
         rc = -TMEM_ENOMEM;
         goto fail_data;
     }
@@ -1673,6 +1753,7 @@ static long tmem_pool_put_capped(struct tmem_pool *pool, const uint64_t oid[3],
         tmem_radix_prune(obj, index);
     tmem_spin_unlock(lk);
     tmem_pgd_free_handle(ph);
+    tmem_meta_uncharge(pool->meta, sizeof(*p));
  fail_data:
     tmem_prep_undo(pool, &pr);
  fail:
@@ -1778,9 +1859,120 @@ long tmem_pool_flush_page(struct tmem_pool *pool, const uint64_t oid[3],
     return h ? 1 : 0;
 }
 
+/* ------------------------------------------------------------------------
+ * Teardown in bounded steps
+ *
+ * Whatever a guest can make large (an object, a pool, a whole client) is
+ * taken apart a budget of TMEM_ENGINE_REAP_BUDGET units at a time (a page,
+ * an object or 64 hash buckets each), so that no single call spends more
+ * than that on it, however much the guest stored.  The callers turn
+ * "not done yet" into -TMEM_ERESTART and the glue into a continuation.
+ *
+ * An object being freed is "dead": unhashed, so no lookup finds it, and
+ * on its pool's dead list for its object lock until it is empty.  Its
+ * pages stay on their lists until drained, so eviction may still take
+ * them; it then leaves the (dead) object to whoever drains it.
+ */
+
+/* Release up to about `budget' units of a dead object's pages (object lock
+ * held).  Returns the units spent. */
+static unsigned long tmem_obj_drain(struct tmem_pool *pool,
+                                    struct tmem_obj *obj,
+                                    unsigned long budget)
+{
+    unsigned int list = tmem_plist_of(obj->hash), k, n;
+    unsigned long work = 0;
+    struct tmem_rleaf *leaf;
+    uint32_t h;
+
+    while ( obj->root && work < budget )
+    {
+        leaf = tmem_radix_pop_leaf(obj);
+        work++;
+        if ( !leaf )
+            continue;
+        if ( !pool->persistent )
+            tmem_spin_lock(&G.lru_lock);
+        for ( k = 0; k < TMEM_RADIX_SLOTS; k++ )
+        {
+            h = leaf->slot[k];
+            if ( !h )
+                continue;
+            if ( pool->persistent )
+                tmem_plist_del(pool, list, h, tmem_pgd_ptr(h));
+            else
+                tmem_lru_del(pool->lru, tmem_pgd_ptr(h));
+        }
+        if ( !pool->persistent )
+            tmem_spin_unlock(&G.lru_lock);
+        for ( k = n = 0; k < TMEM_RADIX_SLOTS; k++ )
+            if ( leaf->slot[k] )
+            {
+                tmem_pgd_release(pool, leaf->slot[k]);
+                n++;
+            }
+        obj->nr_pages -= n;
+        tmem_atomic_add(&pool->st.pages, -(long)n);
+        work += n;
+        tmem_radix_node_free(obj, leaf, 1);
+    }
+    return work;
+}
+
+/*
+ * Drain an object just unhashed (lock `list' held) within what is left of
+ * the budget; if pages remain, it goes on the dead list for later calls.
+ */
+static void tmem_obj_bury(struct tmem_pool *pool, uint32_t oh,
+                          struct tmem_obj *obj, unsigned int list,
+                          unsigned long *work, unsigned long budget)
+{
+    obj->dead = true;
+    if ( *work < budget )
+        *work += tmem_obj_drain(pool, obj, budget - *work);
+    if ( !obj->root )
+    {
+        TMEM_ASSERT(!obj->nr_pages);
+        tmem_obj_free(pool, oh, obj);
+        return;
+    }
+    obj->hnext = pool->dead_head[list];
+    pool->dead_head[list] = oh;
+    tmem_atomic_add(&pool->nr_dead, 1);
+}
+
+/* Drain the pool's dead objects within the budget; true if none is left. */
+static bool tmem_pool_reap_dead(struct tmem_pool *pool, unsigned long *work,
+                                unsigned long budget)
+{
+    unsigned int i;
+    uint32_t oh;
+    struct tmem_obj *obj;
+
+    for ( i = 0; i < TMEM_POOL_LOCKS && *work < budget; i++ )
+    {
+        if ( !tmem_atomic_read(&pool->nr_dead) )
+            return true;
+        tmem_spin_lock(&pool->obj_locks[i]);
+        while ( (oh = pool->dead_head[i]) != 0 && *work < budget )
+        {
+            obj = tmem_obj_ptr(oh);
+            *work += 1 + tmem_obj_drain(pool, obj, budget - *work);
+            if ( obj->root )
+                break;
+            pool->dead_head[i] = obj->hnext;
+            tmem_atomic_add(&pool->nr_dead, -1);
+            tmem_obj_free(pool, oh, obj);
+        }
+        tmem_spin_unlock(&pool->obj_locks[i]);
+    }
+    return !tmem_atomic_read(&pool->nr_dead);
+}
+
 long tmem_pool_flush_object(struct tmem_pool *pool, const uint64_t oid[3])
 {
     uint32_t hash, oh;
+    unsigned long work = 0;
     struct tmem_obj *obj;
     tmem_spinlock_t *lk;
 
@@ -1791,17 +1983,57 @@ long tmem_pool_flush_object(struct tmem_pool *pool, const uint64_t oid[3])
     obj = tmem_obj_find(pool, oid, hash, &oh);
     if ( obj )
     {
-        struct tmem_unlist_arg a = { pool, tmem_plist_of(hash), 0 };
-
         tmem_obj_unhash(pool, oh, obj);
-        tmem_radix_walk(obj->root, obj->height, tmem_leaf_unlist, &a, false);
+        tmem_obj_bury(pool, oh, obj, tmem_plist_of(hash), &work,
+                      TMEM_ENGINE_REAP_BUDGET);
+        tmem_stat_inc(&pool->st.good_obj_flushes);
     }
     tmem_spin_unlock(lk);
-    if ( !obj )
-        return 0;
-    tmem_obj_dispose(pool, oh);
-    tmem_stat_inc(&pool->st.good_obj_flushes);
-    return 1;
+    /* What this flush, or an earlier one, could not free in its budget. */
+    if ( !tmem_pool_reap_dead(pool, &work, TMEM_ENGINE_REAP_BUDGET) )
+        return -TMEM_ERESTART;
+    return obj ? 1 : 0;
+}
+
+/*
+ * Take a dying pool apart within the budget: objects leave the hash one by
+ * one (their pages drained as far as the budget goes), then the dead list
+ * empties.  True once the pool holds nothing.  No put can reach a dying
+ * pool, so the hash neither grows nor gains objects meanwhile.
+ */
+static bool tmem_pool_reap(struct tmem_pool *pool, unsigned long *work,
+                           unsigned long budget)
+{
+    unsigned int list, scanned = 0;
+    struct tmem_obj *obj;
+    uint32_t b, oh;
+
+    while ( *work < budget && pool->reap_bucket < pool->nbuckets )
+    {
+        b = pool->reap_bucket;
+        list = b % TMEM_POOL_LOCKS;
+        tmem_spin_lock(&pool->obj_locks[list]);
+        while ( (oh = pool->buckets[b]) != 0 && *work < budget )
+        {
+            obj = tmem_obj_ptr(oh);
+            pool->buckets[b] = obj->hnext;
+            (*work)++;
+            tmem_obj_bury(pool, oh, obj, list, work, budget);
+        }
+        if ( !pool->buckets[b] )
+        {
+            pool->reap_bucket++;
+            if ( ++scanned == 64 )
+            {
+                scanned = 0;
+                (*work)++;
+            }
+        }
+        tmem_spin_unlock(&pool->obj_locks[list]);
+    }
+    if ( pool->reap_bucket < pool->nbuckets )
+        return false;
+    return tmem_pool_reap_dead(pool, work, budget);
 }
 
 /* ------------------------------------------------------------------------
@@ -1855,7 +2087,8 @@ static int tmem_evict_one(struct tmem_lru *only)
     TMEM_ASSERT(removed == h);
     obj->nr_pages--;
     tmem_atomic_add(&pool->st.pages, -1);
-    if ( !obj->nr_pages )
+    /* A dead object is freed by whoever drains its pool's dead list. */
+    if ( !obj->nr_pages && !obj->dead )
     {
         tmem_obj_unhash(pool, oh, obj);
         tmem_obj_free(pool, oh, obj);
@@ -1956,11 +2189,15 @@ int tmem_client_slot_of(const struct tmem_client *c,
     return -1;
 }
 
+/* The client, unless it has none or it is being destroyed. */
 struct tmem_client *tmem_client_get(uint16_t cli_id)
 {
+    struct tmem_client *c;
+
     if ( cli_id >= TMEM_ENGINE_MAX_CLIENTS )
         return NULL;
-    return G.clients[TMEM_NOSPEC(cli_id, TMEM_ENGINE_MAX_CLIENTS)];
+    c = G.clients[TMEM_NOSPEC(cli_id, TMEM_ENGINE_MAX_CLIENTS)];
+    return c && !c->dying ? c : NULL;
 }
 
 struct tmem_client *tmem_client_get_or_create(uint16_t cli_id)
@@ -1971,14 +2208,16 @@ struct tmem_client *tmem_client_get_or_create(uint16_t cli_id)
         return NULL;
     cli_id = TMEM_NOSPEC(cli_id, TMEM_ENGINE_MAX_CLIENTS);
     if ( G.clients[cli_id] )
-        return G.clients[cli_id];
+        return G.clients[cli_id]->dying ? NULL : G.clients[cli_id];
     c = tmem_env_zalloc(sizeof(*c));
     if ( !c )
         return NULL;
     c->id = cli_id;
     c->compress = tmem_engine_compress_default;
+    tmem_meta_init(&c->meta, (long)tmem_engine_meta_limit);
     tmem_spin_init(&c->inv_lock);
     tmem_spin_init(&c->save_lock);
+    tmem_spin_init(&c->reap_lock);
     tmem_lru_register(&c->lru, TMEM_ENGINE_DEFAULT_WEIGHT);
     G.clients[cli_id] = c;
     return c;
@@ -1988,16 +2227,30 @@ static struct tmem_pool *tmem_pool_alloc(struct tmem_client *c,
                                          uint32_t flags,
                                          const uint64_t uuid[2])
 {
-    struct tmem_pool *pool = tmem_env_zalloc(sizeof(*pool));
+    const size_t bytes = sizeof(struct tmem_pool) +
+                         TMEM_POOL_MIN_BUCKETS * sizeof(uint32_t);
+    bool shared = flags & TMEM_ENGINE_POOL_SHARED;
+    struct tmem_pool *pool;
     unsigned int i;
 
-    if ( !pool )
+    /* A shared pool has an account of its own, opened below. */
+    if ( !shared && !tmem_meta_charge(&c->meta, bytes) )
         return NULL;
-    pool->buckets = tmem_env_zalloc(TMEM_POOL_MIN_BUCKETS *
-                                    sizeof(*pool->buckets));
-    if ( !pool->buckets )
+    pool = tmem_env_zalloc(sizeof(*pool));
+    if ( pool )
     {
-        tmem_env_free(pool, sizeof(*pool));
+        pool->buckets = tmem_env_zalloc(TMEM_POOL_MIN_BUCKETS *
+                                        sizeof(*pool->buckets));
+        if ( !pool->buckets )
+        {
+            tmem_env_free(pool, sizeof(*pool));
+            pool = NULL;
+        }
+    }
+    if ( !pool )
+    {
+        if ( !shared )
+            tmem_meta_uncharge(&c->meta, bytes);
         return NULL;
     }
     pool->nbuckets = TMEM_POOL_MIN_BUCKETS;
@@ -2005,7 +2258,7 @@ static struct tmem_pool *tmem_pool_alloc(struct tmem_client *c,
     pool->charge_domid = c->id;
     pool->flags = flags;
     pool->persistent = flags & TMEM_ENGINE_POOL_PERSIST;
-    pool->shared = flags & TMEM_ENGINE_POOL_SHARED;
+    pool->shared = shared;
     pool->uuid[0] = uuid[0];
     pool->uuid[1] = uuid[1];
     pool->shared_idx = -1;
@@ -2015,53 +2268,45 @@ static struct tmem_pool *tmem_pool_alloc(struct tmem_client *c,
     for ( i = 0; i < TMEM_POOL_LOCKS; i++ )
         tmem_spin_init(&pool->obj_locks[i]);
     tmem_spin_init(&pool->zs.lock);
-    if ( pool->shared )
+    if ( shared )
     {
         tmem_lru_register(&pool->own_lru, TMEM_ENGINE_DEFAULT_WEIGHT);
         pool->lru = &pool->own_lru;
+        tmem_meta_init(&pool->own_meta, tmem_atomic_read(&c->meta.limit));
+        pool->own_meta.bytes = pool->own_meta.bytes_max = (long)bytes;
+        pool->meta = &pool->own_meta;
     }
     else
+    {
         pool->lru = &c->lru;
+        pool->meta = &c->meta;
+    }
     return pool;
 }
 
-/* Free a pool nobody can look up any more (eviction may still race). */
+/*
+ * Free a dying pool that tmem_pool_reap() emptied and that no slot points
+ * to any more (so no op can reach it).
+ */
 static void tmem_pool_free(struct tmem_pool *pool)
 {
-    uint32_t b, oh, chain;
-    struct tmem_obj *obj;
+    size_t bytes = sizeof(*pool) + pool->nbuckets * sizeof(*pool->buckets);
+    unsigned int i;
 
-    /* No grow can run: puts to this pool ended when it was detached. */
-    for ( b = 0; b < pool->nbuckets; b++ )
+    /* An eviction that found one of its objects has left its lock. */
+    for ( i = 0; i < TMEM_POOL_LOCKS; i++ )
     {
-        tmem_spinlock_t *lk = &pool->obj_locks[b % TMEM_POOL_LOCKS];
-
-        tmem_spin_lock(lk);
-        chain = pool->buckets[b];
-        pool->buckets[b] = 0;
-        for ( oh = chain; oh; oh = obj->hnext )
-        {
-            struct tmem_unlist_arg a = { pool, 0, 0 };
-
-            obj = tmem_obj_ptr(oh);
-            a.list = tmem_plist_of(obj->hash);
-            tmem_radix_walk(obj->root, obj->height, tmem_leaf_unlist, &a,
-                            false);
-        }
-        tmem_spin_unlock(lk);
-        while ( chain )
-        {
-            oh = chain;
-            chain = tmem_obj_ptr(oh)->hnext;
-            tmem_obj_dispose(pool, oh);
-        }
+        tmem_spin_lock(&pool->obj_locks[i]);
+        TMEM_ASSERT(!pool->plist_head[i] && !pool->dead_head[i]);
+        tmem_spin_unlock(&pool->obj_locks[i]);
     }
+    TMEM_ASSERT(!tmem_atomic_read(&pool->st.pages));
     TMEM_ASSERT(!tmem_atomic_read(&pool->zs.nr_zpages));
-    for ( b = 0; b < TMEM_POOL_LOCKS; b++ )
-        TMEM_ASSERT(!pool->plist_head[b]);
     if ( pool->shared )
         tmem_lru_unregister(&pool->own_lru);
     tmem_env_free(pool->buckets, pool->nbuckets * sizeof(*pool->buckets));
+    tmem_meta_uncharge(pool->meta, bytes);
+    TMEM_ASSERT(!pool->shared || !tmem_atomic_read(&pool->own_meta.bytes));
     tmem_env_free(pool, sizeof(*pool));
 }
 
@@ -2149,21 +2394,19 @@ int tmem_pool_create(struct tmem_client *c, int slot, uint32_t flags,
 }
 
 /*
- * Detach slot from c (global write lock held).  Returns the pool if this
- * was its last user and it must now be freed (after dropping the lock),
- * as a long-encoded pointer via *freep.  Returns 1, or 0 if no pool.
+ * Take slot away from client c (global write lock held).  A shared pool
+ * that others still use only loses c; otherwise the pool becomes dying:
+ * it keeps its slot, unusable, until tmem_client_reap() has freed it, so
+ * that nothing else can take the slot meanwhile.  Returns 1 if the slot
+ * held a pool, else 0.
  */
-static long tmem_pool_detach_ptr(struct tmem_client *c, int slot,
-                                 struct tmem_pool **freep)
+static long tmem_pool_kill(struct tmem_client *c, int slot)
 {
     struct tmem_pool *pool = c->pools[slot];
     unsigned int i;
 
-    *freep = NULL;
-    if ( !pool )
+    if ( !pool || pool->dying )
         return 0;
-    c->pools[slot] = NULL;
-    c->private_slots &= ~(1u << slot);
     /* A saver restarts its stream without this pool. */
     tmem_atomic_set(&c->save_reset, 1);
     if ( pool->shared )
@@ -2179,24 +2422,14 @@ static long tmem_pool_detach_ptr(struct tmem_client *c, int slot,
             /* Hand ownership to a remaining sharer. */
             if ( pool->client == c )
                 pool->client = G.clients[pool->sharers[0]];
+            c->pools[slot] = NULL;
             return 1;
         }
         G.shared[pool->shared_idx] = NULL;
     }
     /* Its teardown queues no invalidations: the saver starts over. */
-    pool->detached = true;
-    *freep = pool;
+    pool->dying = true;
     return 1;
-}
-
-long tmem_pool_detach(struct tmem_client *c, int slot)
-{
-    struct tmem_pool *pool;
-    long rc = tmem_pool_detach_ptr(c, slot, &pool);
-
-    if ( pool )
-        tmem_pool_free(pool);
-    return rc;
 }
 
 /* Free the client's queued save invalidations. */
@@ -2211,49 +2444,134 @@ void tmem_client_drop_invs(struct tmem_client *c)
     for ( ; inv; inv = next )
     {
         next = inv->next;
-        tmem_env_free(inv, sizeof(*inv));
+        tmem_inv_free(c, inv);
     }
 }
 
-void tmem_client_free(struct tmem_client *c)
+void tmem_inv_free(struct tmem_client *c, struct tmem_inv *inv)
+{
+    tmem_meta_free(&c->meta, inv, sizeof(*inv));
+}
+
+static void tmem_client_free(struct tmem_client *c)
 {
     tmem_client_drop_invs(c);
+    TMEM_ASSERT(!tmem_atomic_read(&c->meta.bytes));
     tmem_lru_unregister(&c->lru);
     tmem_env_free(c, sizeof(*c));
 }
 
-void tmem_engine_client_destroy(uint16_t client_id)
+/*
+ * One bounded step of freeing what client cli_id has marked dying: its
+ * dying pools, and the client itself once it is dying and has none left.
+ * Returns 0 when nothing is left to do, -TMEM_ERESTART otherwise (also when
+ * another context is reaping the same client right now).
+ */
+static long tmem_client_reap(uint16_t cli_id)
 {
-    struct tmem_pool *to_free[TMEM_ENGINE_MAX_POOLS_PER_CLIENT];
+    struct tmem_pool *gone[TMEM_ENGINE_MAX_POOLS_PER_CLIENT];
+    unsigned long work = 0;
+    uint32_t emptied = 0;
+    struct tmem_client *c;
+    struct tmem_pool *pool;
+    bool pending = false, free_client = false;
+    int i, n = 0;
+
+    tmem_read_lock(&G.lock);
+    c = G.clients[TMEM_NOSPEC(cli_id, TMEM_ENGINE_MAX_CLIENTS)];
+    if ( !c )
+    {
+        tmem_read_unlock(&G.lock);
+        return 0;
+    }
+    /* Only the holder of reap_lock frees the client's pools or itself. */
+    if ( !tmem_spin_trylock(&c->reap_lock) )
+    {
+        tmem_read_unlock(&G.lock);
+        return -TMEM_ERESTART;
+    }
+    for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
+    {
+        pool = c->pools[i];
+        if ( !pool || !pool->dying )
+            continue;
+        if ( !pending && tmem_pool_reap(pool, &work,
+                                        TMEM_ENGINE_REAP_BUDGET) )
+            emptied |= 1u << i;
+        else
+            pending = true;
+    }
+    tmem_read_unlock(&G.lock);
+
+    if ( emptied || (c->dying && !pending) )
+    {
+        /* reap_lock is only ever tried under the read lock: no deadlock. */
+        tmem_write_lock(&G.lock);
+        for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
+            if ( emptied & (1u << i) )
+            {
+                gone[n++] = c->pools[i];
+                c->pools[i] = NULL;
+                c->private_slots &= ~(1u << i);
+            }
+        if ( c->dying && !pending )
+        {
+            for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
+                TMEM_ASSERT(!c->pools[i]);
+            G.clients[c->id] = NULL;
+            /* Quiescent caches: give their handles back for the trim. */
+            tmem_pcpu_drain();
+            free_client = true;
+        }
+        tmem_write_unlock(&G.lock);
+    }
+    tmem_spin_unlock(&c->reap_lock);
+
+    while ( n-- )
+        tmem_pool_free(gone[n]);
+    if ( free_client )
+    {
+        tmem_client_free(c);
+        /* The last client gone leaves the slabs empty: return them. */
+        tmem_slab_trim(&G.pgd_slab);
+        tmem_slab_trim(&G.obj_slab);
+        tmem_slab_trim(&G.zpage_slab);
+    }
+    return pending ? -TMEM_ERESTART : 0;
+}
+
+long tmem_engine_client_destroy_step(uint16_t client_id)
+{
     struct tmem_client *c;
     int i;
 
     if ( !G.initialised || client_id >= TMEM_ENGINE_MAX_CLIENTS )
-        return;
-    tmem_write_lock(&G.lock);
-    c = tmem_client_get(client_id);
-    if ( !c )
+        return 0;
+    client_id = TMEM_NOSPEC(client_id, TMEM_ENGINE_MAX_CLIENTS);
+    tmem_read_lock(&G.lock);
+    c = G.clients[client_id];
+    i = c && !c->dying;
+    tmem_read_unlock(&G.lock);
+    if ( i )
     {
+        /* First step: nothing can use the client or its pools after it. */
+        tmem_write_lock(&G.lock);
+        c = G.clients[client_id];
+        if ( c && !c->dying )
+        {
+            c->dying = true;
+            for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
+                tmem_pool_kill(c, i);
+        }
         tmem_write_unlock(&G.lock);
-        return;
     }
-    for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
-        tmem_pool_detach_ptr(c, i, &to_free[i]);
-    G.clients[c->id] = NULL;
-    /* Quiescent caches: give their handles back so the slab can trim. */
-    tmem_pcpu_drain();
-    tmem_write_unlock(&G.lock);
+    return tmem_client_reap(client_id);
+}
 
-    /* Unreachable now: free at leisure, without the global lock. */
-    for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
-        if ( to_free[i] )
-            tmem_pool_free(to_free[i]);
-    tmem_client_free(c);
-
-    /* The last client gone leaves the slabs empty: return their memory. */
-    tmem_slab_trim(&G.pgd_slab);
-    tmem_slab_trim(&G.obj_slab);
-    tmem_slab_trim(&G.zpage_slab);
+void tmem_engine_client_destroy(uint16_t client_id)
+{
+    while ( tmem_engine_client_destroy_step(client_id) == -TMEM_ERESTART )
+        continue;
 }
 
 /* ------------------------------------------------------------------------
@@ -2311,25 +2629,28 @@ static long tmem_op_new_pool(uint16_t cli_id, const struct tmem_engine_op *op)
     return rc;
 }
 
+/*
+ * The pool dies at once (no op can use it after the first call); freeing
+ * what it holds takes one bounded step per call, continued by the glue
+ * while this returns -TMEM_ERESTART.  The continuation finds the slot still
+ * held by the dying pool, so it can never destroy a pool created after.
+ */
 static long tmem_op_destroy_pool(uint16_t cli_id, int32_t pool_id)
 {
-    struct tmem_pool *to_free = NULL;
     struct tmem_client *c;
     long rc = 0;
 
     if ( (uint32_t)pool_id >= TMEM_ENGINE_MAX_POOLS_PER_CLIENT )
         return 0;
+    pool_id = TMEM_NOSPEC(pool_id, TMEM_ENGINE_MAX_POOLS_PER_CLIENT);
     tmem_write_lock(&G.lock);
     c = tmem_client_get(cli_id);
-    if ( c )
-        rc = tmem_pool_detach_ptr(c,
-                                  TMEM_NOSPEC(pool_id,
-                                              TMEM_ENGINE_MAX_POOLS_PER_CLIENT),
-                                  &to_free);
+    if ( c && c->pools[pool_id] )
+        rc = c->pools[pool_id]->dying ? 1 : tmem_pool_kill(c, pool_id);
     tmem_write_unlock(&G.lock);
-    if ( to_free )
-        tmem_pool_free(to_free);
-    return rc;
+    if ( !rc )
+        return 0;
+    return tmem_client_reap(cli_id) ?: 1;
 }
 
 static long tmem_op_page(struct tmem_env_caller *caller, uint16_t cli_id,
@@ -2347,8 +2668,8 @@ static long tmem_op_page(struct tmem_env_caller *caller, uint16_t cli_id,
         rc = -TMEM_ENODEV;
         goto out;
     }
-    pool = c->pools[TMEM_NOSPEC(op->pool_id,
-                                TMEM_ENGINE_MAX_POOLS_PER_CLIENT)];
+    pool = tmem_pool_live(c, TMEM_NOSPEC(op->pool_id,
+                                         TMEM_ENGINE_MAX_POOLS_PER_CLIENT));
     if ( !pool )
     {
         rc = -TMEM_ENODEV;
@@ -2378,8 +2699,9 @@ static long tmem_op_page(struct tmem_env_caller *caller, uint16_t cli_id,
         rc = tmem_atomic_read(&c->frozen) ? -TMEM_EFROZEN : 1;
         break;
     default:
-        tmem_pool_flush_object(pool, op->oid);
-        rc = tmem_atomic_read(&c->frozen) ? -TMEM_EFROZEN : 1;
+        rc = tmem_pool_flush_object(pool, op->oid);
+        if ( rc != -TMEM_ERESTART )
+            rc = tmem_atomic_read(&c->frozen) ? -TMEM_EFROZEN : 1;
         break;
     }
  out:

@@ -31,6 +31,7 @@
 #define TMEM_EINVAL        22
 #define TMEM_ENOSPC        28
 #define TMEM_ENOSYS        38
+#define TMEM_ERESTART      85   /* not done: call again (a continuation) */
 #define TMEM_EOPNOTSUPP    95
 #define TMEM_EFROZEN     1000
 #define TMEM_EEMPTY      1001
@@ -98,6 +99,7 @@ struct tmem_engine_op {
 #define TMEM_ENGINE_CTL_SAVE_BEGIN          10
 #define TMEM_ENGINE_CTL_SET_AUTH            11
 #define TMEM_ENGINE_CTL_GET_AUTH            12
+#define TMEM_ENGINE_CTL_SET_META_LIMIT      13   /* arg = KiB */
 #define TMEM_ENGINE_CTL_SAVE_GET_NEXT_PAGE  19
 #define TMEM_ENGINE_CTL_SAVE_GET_NEXT_INV   20
 #define TMEM_ENGINE_CTL_SAVE_END            21
@@ -199,6 +201,16 @@ extern bool tmem_engine_compress_default;
 #define TMEM_ENGINE_DEFAULT_MAX_CLIENT_PAGES (1ul << 22)   /* 16 GiB */
 extern unsigned long tmem_engine_max_client_pages;
 
+/*
+ * Metadata bytes a new client may make the engine hold (its pools, objects,
+ * index nodes, page descriptors, queued invalidations); a shared pool gets
+ * its creator's limit.  A put that would go over it first evicts the
+ * client's own ephemeral pages, and otherwise fails with -ENOMEM.  The
+ * control plane changes it per client (SET_META_LIMIT).
+ */
+#define TMEM_ENGINE_DEFAULT_META_LIMIT (64ul << 20)
+extern unsigned long tmem_engine_meta_limit;
+
 /* Returns 0 or -TMEM_ENOMEM.  Call once, before any other entry point. */
 int tmem_engine_init(void);
 
@@ -215,7 +227,22 @@ long tmem_engine_guest_op(struct tmem_env_caller *caller, uint16_t client_id,
 /* Sysctl.  The glue checks privilege before calling. */
 long tmem_engine_control(struct tmem_engine_ctl *ctl);
 
-/* Domain death: frees every page and pool of the client. */
+/*
+ * Work units (pages, objects, 64 hash buckets) one call spends freeing what
+ * a guest made large: DESTROY_POOL, FLUSH_OBJECT, client destruction.  A
+ * call that stops there returns -TMEM_ERESTART and is to be repeated (the
+ * glue makes a continuation of it).
+ */
+#define TMEM_ENGINE_REAP_BUDGET           512
+
+/*
+ * Domain death: one bounded step of freeing every page and pool of the
+ * client.  The first step makes the client unusable.  Returns 0 when the
+ * client is gone, -TMEM_ERESTART when more steps are needed.
+ */
+long tmem_engine_client_destroy_step(uint16_t client_id);
+
+/* The same, all steps at once (userspace harness and engine exit). */
 void tmem_engine_client_destroy(uint16_t client_id);
 
 /* Allocator pressure: evict ephemeral pages until nr_pages data pages were

@@ -139,6 +139,24 @@ struct tmem_obj {
     uint32_t nr_pages;
     uint32_t hash;
     uint8_t height;
+    bool dead;                   /* unhashed: on a dead list until drained */
+};
+
+/*
+ * ---- metadata accounts: one per client (its private pools, its queued
+ * invalidations), one per shared pool ----
+ *
+ * Every byte of metadata the engine allocates on a guest's behalf (pool,
+ * hash table, objects, index nodes, page descriptors, compressed-page
+ * records) is charged to one account before it is allocated and given back
+ * when it is freed, so a guest can never make Xen hold more than its
+ * limit, even with pages that need no data page at all.
+ */
+struct tmem_meta {
+    long bytes;                  /* atomic: charged now */
+    long bytes_max;              /* statistics */
+    long limit;                  /* atomic: set by the control plane */
+    long refused;                /* statistics: charges refused */
 };
 
 /* ---- LRU owners: one per client (private pools), one per shared pool ---- */
@@ -207,6 +225,8 @@ struct tmem_pool {
 
     struct tmem_lru *lru;                /* where its ephemeral pages go */
     struct tmem_lru own_lru;             /* used by shared pools */
+    struct tmem_meta *meta;              /* where its metadata is charged */
+    struct tmem_meta own_meta;           /* used by shared pools */
     struct tmem_zstore zs;
 
     /* Persistent pages, oldest first, one list per object lock. */
@@ -217,7 +237,15 @@ struct tmem_pool {
      * last passed; removing the mark moves it back to its predecessor.
      */
     uint32_t plist_mark[TMEM_POOL_LOCKS];
-    bool detached;                       /* no slot points here any more */
+    /*
+     * Dying: no op can use it any more (set under the global write lock);
+     * tmem_client_reap() frees what it holds, from bucket reap_bucket on.
+     */
+    bool dying;
+    uint32_t reap_bucket;
+    /* Dead objects (see tmem_obj_drain()), one list per object lock. */
+    uint32_t dead_head[TMEM_POOL_LOCKS];
+    long nr_dead;                        /* atomic */
 
     struct tmem_pool_stats st;           /* all atomic */
 };
@@ -240,6 +268,7 @@ struct tmem_client {
                                             under global write lock */
     long frozen, compress;               /* atomic */
     struct tmem_lru lru;
+    struct tmem_meta meta;
     unsigned int nr_auth;                /* under global write lock */
     uint64_t auth[TMEM_MAX_AUTH][2];
 
@@ -265,6 +294,14 @@ struct tmem_client {
     tmem_spinlock_t save_lock;
     tmem_spinlock_t inv_lock;
     struct tmem_inv *inv_head;
+
+    /*
+     * Dying: being destroyed (set under the global write lock); no op sees
+     * the client any more.  reap_lock (trylock, under the global read lock
+     * only) makes one context at a time free its dying pools and itself.
+     */
+    bool dying;
+    tmem_spinlock_t reap_lock;
 };
 
 /* ---- per-CPU scratch: bounce page, compression output, LZO dictionary --- */
@@ -382,12 +419,20 @@ static inline struct tmem_obj *tmem_obj_ptr(uint32_t h)
 
 struct tmem_client *tmem_client_get(uint16_t cli_id);
 struct tmem_client *tmem_client_get_or_create(uint16_t cli_id);
-void tmem_client_free(struct tmem_client *c);
 void tmem_client_drop_invs(struct tmem_client *c);
+void tmem_inv_free(struct tmem_client *c, struct tmem_inv *inv);
 int tmem_pool_flags_check(uint32_t flags);
 int tmem_pool_create(struct tmem_client *c, int slot, uint32_t flags,
                      const uint64_t uuid[2]);
-long tmem_pool_detach(struct tmem_client *c, int slot);
+
+/* The pool in slot, unless the slot is empty or its pool is dying. */
+static inline struct tmem_pool *tmem_pool_live(const struct tmem_client *c,
+                                               unsigned int slot)
+{
+    struct tmem_pool *pool = c->pools[slot];
+
+    return pool && !pool->dying ? pool : NULL;
+}
 
 /* Where a put's data comes from / a get's data goes. */
 struct tmem_xfer {

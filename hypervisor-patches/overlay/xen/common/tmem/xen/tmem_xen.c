@@ -146,6 +146,8 @@ long do_tmem_op(XEN_GUEST_HANDLE_PARAM(void) uops)
 
     BUILD_BUG_ON(sizeof(struct tmem_op) != 56);
     BUILD_BUG_ON(offsetof(struct tmem_op, u.gen.cmfn) != 48);
+    /* The engine's "call again" is Xen's: it becomes a continuation. */
+    BUILD_BUG_ON(TMEM_ERESTART != ERESTART);
 
     if ( rc )
         return rc;
@@ -155,7 +157,11 @@ long do_tmem_op(XEN_GUEST_HANDLE_PARAM(void) uops)
 
     DECODE_TMEM_OP(&eop, &op);
 
-    return tmem_guest_call(&eop);
+    rc = tmem_guest_call(&eop);
+    if ( rc == -ERESTART )
+        rc = hypercall_create_continuation(__HYPERVISOR_tmem_op, "h", uops);
+
+    return rc;
 }
 
 #ifdef CONFIG_COMPAT
@@ -181,7 +187,11 @@ int compat_tmem_op(XEN_GUEST_HANDLE_PARAM(void) uops)
 
     DECODE_TMEM_OP(&eop, &op);
 
-    return tmem_guest_call(&eop);
+    rc = tmem_guest_call(&eop);
+    if ( rc == -ERESTART )
+        rc = hypercall_create_continuation(__HYPERVISOR_tmem_op, "h", uops);
+
+    return rc;
 }
 #endif /* CONFIG_COMPAT */
 
@@ -895,6 +905,8 @@ long tmem_sysctl(struct xen_sysctl_tmem_op *op)
     BUILD_BUG_ON(sizeof(xen_tmem_pool_info_t) != 32);
     BUILD_BUG_ON(sizeof(xen_tmem_handle_t) != 32);
     BUILD_BUG_ON(XEN_SYSCTL_TMEM_OP_ALL_CLIENTS != TMEM_ENGINE_CLI_ID_ALL);
+    BUILD_BUG_ON(XEN_SYSCTL_TMEM_OP_SET_META_LIMIT !=
+                 TMEM_ENGINE_CTL_SET_META_LIMIT);
 
     if ( !tmem_on )
         return -ENOSYS;
@@ -912,6 +924,7 @@ long tmem_sysctl(struct xen_sysctl_tmem_op *op)
     case XEN_SYSCTL_TMEM_OP_FREEZE:
     case XEN_SYSCTL_TMEM_OP_DESTROY:
     case XEN_SYSCTL_TMEM_OP_FLUSH:
+    case XEN_SYSCTL_TMEM_OP_SET_META_LIMIT:
         rc = check_client_or_all(op->cli_id);
         return rc ?: engine_control(&ctl);
 
@@ -1031,19 +1044,29 @@ unsigned long tmem_freeable_pages(void)
     return tmem_on ? tmem_engine_freeable_pages() : 0;
 }
 
-void tmem_domain_kill(struct domain *d)
+/*
+ * One bounded step of tearing down d's client; -ERESTART until it is gone,
+ * which domain_kill() and domain_soft_reset() turn into continuations.
+ */
+int tmem_domain_kill(struct domain *d)
 {
+    long rc;
+
     if ( !tmem_on )
-        return;
+        return 0;
 
     tmem_enter_engine();
-    tmem_engine_client_destroy(d->domain_id);
+    rc = tmem_engine_client_destroy_step(d->domain_id);
     tmem_leave_engine();
+    if ( rc )
+        return rc;
 
     if ( d->tmem_pages )
         printk(XENLOG_ERR
                "tmem: %pd still charged %u persistent pages after teardown\n",
                d, d->tmem_pages);
+
+    return 0;
 }
 
 /*
