@@ -17,6 +17,12 @@
  * page to disk, a failed get reads it from disk; errors are counted in
  * debugfs (tmem/).  When the hypervisor has no tmem, or has it disabled,
  * the driver says so once and registers nothing.
+ *
+ * If the toolstack destroys the domain's tmem client while the guest runs,
+ * every pool is lost: operations on them fail from then on (frontswap
+ * loads of lost pages are I/O errors, its stores go to disk until it has a
+ * new pool), and no page ever reaches a later pool that Xen gives the same
+ * id (see "Pool handles").
  */
 
 #define pr_fmt(fmt) "xen-tmem: " fmt
@@ -31,9 +37,11 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
+#include <linux/srcu.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
 #include <linux/uuid.h>
+#include <linux/workqueue.h>
 
 #include <asm/xen/hypercall.h>
 #include <xen/page.h>
@@ -104,8 +112,27 @@ static const char * const tmem_pool_kind_names[] = {
 	[TMEM_POOL_SHARED_EPH] = "ephemeral-shared(cleancache)",
 };
 
-struct tmem_pool_stats {
-	enum tmem_pool_kind kind;
+/*
+ * Pool handles.  Frontswap and cleancache hold the driver's handles, not
+ * Xen's pool ids.  Once the toolstack has destroyed the domain's client
+ * (xl tmem-destroy) Xen's ids name nothing, and Xen gives the same ids to
+ * the next pools the domain makes, whatever their kind: a page sent with a
+ * stale id could land in a pool of another kind, or be read from one.  A
+ * handle whose pool is gone is dead: its operations fail without a
+ * hypercall.
+ *
+ * Operations read a handle's id inside an SRCU read section; the id only
+ * ever changes to another pool under tmem_pool_mutex after a grace period,
+ * so no operation can still be on its way with the old one.  A handle dies
+ * when Xen answers -ENODEV for its pool (any context) or when Xen hands
+ * out its id again (the client was lost without any operation noticing).
+ */
+#define TMEM_MAX_HANDLES	32
+
+struct tmem_handle {
+	int hv;			/* Xen's pool id, -1 if dead (READ_ONCE) */
+	enum tmem_pool_kind kind;	/* TMEM_POOL_UNUSED: a free handle */
+	u64 uuid[2];		/* of a shared pool */
 	unsigned int users;	/* filesystems on it (tmem_pool_mutex) */
 	atomic_long_t puts;
 	atomic_long_t failed_puts;
@@ -114,7 +141,11 @@ struct tmem_pool_stats {
 	atomic_long_t flushes;
 };
 
-static struct tmem_pool_stats tmem_pools[TMEM_MAX_POOLS];
+static struct tmem_handle tmem_handles[TMEM_MAX_HANDLES];
+static DEFINE_MUTEX(tmem_pool_mutex);
+DEFINE_STATIC_SRCU(tmem_srcu);
+/* a handle died since the last grace period: its old id may be in flight */
+static bool tmem_unquiesced;
 
 static void tmem_count(u32 cmd, int rc)
 {
@@ -134,11 +165,22 @@ static void tmem_count(u32 cmd, int rc)
 	atomic_long_inc(&tmem_errors[i]);
 }
 
-static struct tmem_pool_stats *tmem_pool_stats(int pool)
+/* A handle in use, or NULL. */
+static struct tmem_handle *tmem_handle(int handle)
 {
-	if (pool < 0 || pool >= TMEM_MAX_POOLS)
+	if (handle < 0 || handle >= TMEM_MAX_HANDLES ||
+	    READ_ONCE(tmem_handles[handle].kind) == TMEM_POOL_UNUSED)
 		return NULL;
-	return &tmem_pools[pool];
+	return &tmem_handles[handle];
+}
+
+static void tmem_handles_reset(void)
+{
+	unsigned int i;
+
+	memset(tmem_handles, 0, sizeof(tmem_handles));
+	for (i = 0; i < TMEM_MAX_HANDLES; i++)
+		tmem_handles[i].hv = -1;
 }
 
 /* ---- hypercalls ----------------------------------------------------- */
@@ -191,68 +233,177 @@ static int tmem_new_pool(u64 uuid_lo, u64 uuid_hi, u32 flags)
 	return rc;
 }
 
-static void tmem_set_pool_kind(int pool, enum tmem_pool_kind kind)
-{
-	struct tmem_pool_stats *st = tmem_pool_stats(pool);
-
-	if (!st)
-		return;
-	st->kind = kind;
-	atomic_long_set(&st->puts, 0);
-	atomic_long_set(&st->failed_puts, 0);
-	atomic_long_set(&st->gets, 0);
-	atomic_long_set(&st->failed_gets, 0);
-	atomic_long_set(&st->flushes, 0);
-}
-
 static int tmem_destroy_pool(int pool)
 {
-	int rc = tmem_page_op(TMEM_DESTROY_POOL, pool, NULL, 0, NULL);
+	return tmem_page_op(TMEM_DESTROY_POOL, pool, NULL, 0, NULL);
+}
 
-	tmem_set_pool_kind(pool, TMEM_POOL_UNUSED);
+/* Xen no longer has handle h's pool @hv: no operation will use it again. */
+static void tmem_handle_died(struct tmem_handle *h, int hv)
+{
+	if (cmpxchg(&h->hv, hv, -1) != hv)
+		return;
+	WRITE_ONCE(tmem_unquiesced, true);
+	pr_warn_ratelimited("%s pool %d is gone from the hypervisor\n",
+			    tmem_pool_kind_names[h->kind], hv);
+}
+
+/* An operation on handle @handle's pool; -ENODEV if it is dead. */
+static int tmem_handle_op(int handle, u32 cmd, const struct tmem_oid *oid,
+			  u32 index, struct page *page)
+{
+	struct tmem_handle *h = tmem_handle(handle);
+	int idx, hv, rc;
+
+	if (!h)
+		return -EINVAL;
+	idx = srcu_read_lock(&tmem_srcu);
+	hv = READ_ONCE(h->hv);
+	if (hv < 0) {
+		rc = -ENODEV;
+	} else {
+		rc = tmem_page_op(cmd, hv, oid, index, page);
+		if (rc == -ENODEV)
+			tmem_handle_died(h, hv);
+	}
+	srcu_read_unlock(&tmem_srcu, idx);
 	return rc;
 }
 
 /* PUT: 0 if the hypervisor took the page, a negative errno if not */
-static int tmem_put(int pool, const struct tmem_oid *oid, u32 index,
+static int tmem_put(int handle, const struct tmem_oid *oid, u32 index,
 		    struct page *page)
 {
-	struct tmem_pool_stats *st = tmem_pool_stats(pool);
-	int rc = tmem_page_op(TMEM_PUT_PAGE, pool, oid, index, page);
+	struct tmem_handle *h = tmem_handle(handle);
+	int rc = tmem_handle_op(handle, TMEM_PUT_PAGE, oid, index, page);
 
-	if (st)
-		atomic_long_inc(rc == 1 ? &st->puts : &st->failed_puts);
+	if (h)
+		atomic_long_inc(rc == 1 ? &h->puts : &h->failed_puts);
 	if (rc == 1)
 		return 0;
 	return rc < 0 ? rc : -ENOSPC;
 }
 
 /* GET: 0 if @page was filled, a negative errno if not */
-static int tmem_get(int pool, const struct tmem_oid *oid, u32 index,
+static int tmem_get(int handle, const struct tmem_oid *oid, u32 index,
 		    struct page *page)
 {
-	struct tmem_pool_stats *st = tmem_pool_stats(pool);
-	int rc = tmem_page_op(TMEM_GET_PAGE, pool, oid, index, page);
+	struct tmem_handle *h = tmem_handle(handle);
+	int rc = tmem_handle_op(handle, TMEM_GET_PAGE, oid, index, page);
 
-	if (st)
-		atomic_long_inc(rc == 1 ? &st->gets : &st->failed_gets);
+	if (h)
+		atomic_long_inc(rc == 1 ? &h->gets : &h->failed_gets);
 	if (rc == 1)
 		return 0;
 	return rc < 0 ? rc : -ENOENT;
 }
 
-static void tmem_flush_page(int pool, const struct tmem_oid *oid, u32 index)
+static void tmem_flush_page(int handle, const struct tmem_oid *oid, u32 index)
 {
-	struct tmem_pool_stats *st = tmem_pool_stats(pool);
+	struct tmem_handle *h = tmem_handle(handle);
 
-	tmem_page_op(TMEM_FLUSH_PAGE, pool, oid, index, NULL);
-	if (st)
-		atomic_long_inc(&st->flushes);
+	tmem_handle_op(handle, TMEM_FLUSH_PAGE, oid, index, NULL);
+	if (h)
+		atomic_long_inc(&h->flushes);
 }
 
-static void tmem_flush_object(int pool, const struct tmem_oid *oid)
+static void tmem_flush_object(int handle, const struct tmem_oid *oid)
 {
-	tmem_page_op(TMEM_FLUSH_OBJECT, pool, oid, 0, NULL);
+	tmem_handle_op(handle, TMEM_FLUSH_OBJECT, oid, 0, NULL);
+}
+
+/* Wait until no operation can still be using an id a handle had. */
+static void tmem_quiesce(void)
+{
+	lockdep_assert_held(&tmem_pool_mutex);
+	synchronize_srcu(&tmem_srcu);
+	WRITE_ONCE(tmem_unquiesced, false);
+}
+
+/*
+ * A new pool in Xen (tmem_pool_mutex held), its id returned.  If Xen gives
+ * an id that a live handle still holds, the pool behind that handle was
+ * lost and the id reused: the handle dies, and the new pool, which stale
+ * operations may already have reached, is destroyed and made again.
+ * @join is the shared handle that may rightly hold the id (same UUID).
+ */
+static int tmem_pool_open(u64 lo, u64 hi, u32 flags,
+			  const struct tmem_handle *join)
+{
+	bool clash;
+	int hv, i, tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		if (READ_ONCE(tmem_unquiesced))
+			tmem_quiesce();
+		hv = tmem_new_pool(lo, hi, flags);
+		if (hv < 0)
+			return hv;
+		if (hv >= TMEM_MAX_POOLS) {
+			tmem_destroy_pool(hv);
+			return -ERANGE;
+		}
+		clash = false;
+		for (i = 0; i < TMEM_MAX_HANDLES; i++) {
+			struct tmem_handle *h = &tmem_handles[i];
+
+			if (h == join || h->kind == TMEM_POOL_UNUSED ||
+			    READ_ONCE(h->hv) != hv)
+				continue;
+			tmem_handle_died(h, hv);
+			clash = true;
+		}
+		if (!clash)
+			return hv;
+		tmem_quiesce();
+		tmem_destroy_pool(hv);
+	}
+	return -EBUSY;
+}
+
+/* A free handle for a new pool (tmem_pool_mutex held), or NULL. */
+static struct tmem_handle *tmem_handle_alloc(enum tmem_pool_kind kind,
+					     u64 lo, u64 hi)
+{
+	struct tmem_handle *h;
+	int i;
+
+	for (i = 0; i < TMEM_MAX_HANDLES; i++) {
+		h = &tmem_handles[i];
+		if (h->kind != TMEM_POOL_UNUSED)
+			continue;
+		h->hv = -1;
+		WRITE_ONCE(h->kind, kind);
+		h->uuid[0] = lo;
+		h->uuid[1] = hi;
+		h->users = 1;
+		atomic_long_set(&h->puts, 0);
+		atomic_long_set(&h->failed_puts, 0);
+		atomic_long_set(&h->gets, 0);
+		atomic_long_set(&h->failed_gets, 0);
+		atomic_long_set(&h->flushes, 0);
+		return h;
+	}
+	return NULL;
+}
+
+/* Give a handle and its pool back (tmem_pool_mutex held). */
+static void tmem_handle_release(struct tmem_handle *h)
+{
+	int hv = READ_ONCE(h->hv);
+
+	WRITE_ONCE(h->hv, -1);
+	/* no operation may reach the pool once Xen reuses its id */
+	tmem_quiesce();
+	if (hv >= 0)
+		tmem_destroy_pool(hv);
+	WRITE_ONCE(h->kind, TMEM_POOL_UNUSED);
+	h->users = 0;
+}
+
+static int tmem_handle_index(const struct tmem_handle *h)
+{
+	return h - tmem_handles;
 }
 
 /* Why pool creation failed, or NULL if it did not. */
@@ -274,73 +425,120 @@ static const char *tmem_absent_reason(int rc)
 
 /* ---- frontswap ------------------------------------------------------- */
 
-static int tmem_frontswap_pool = -1;
+static int tmem_frontswap_handle = -1;
+
+static int tmem_frontswap_open(void)
+{
+	return tmem_pool_open(TMEM_POOL_PRIVATE_UUID, TMEM_POOL_PRIVATE_UUID,
+			      tmem_pool_flags(true, false, PAGE_SHIFT), NULL);
+}
 
 static void tmem_frontswap_init(unsigned int type)
 {
-	int pool;
+	struct tmem_handle *h;
+	int hv;
 
 	/* one pool for every swap device, made at the first swapon */
-	if (READ_ONCE(tmem_frontswap_pool) >= 0)
+	if (READ_ONCE(tmem_frontswap_handle) >= 0)
 		return;
-	pool = tmem_new_pool(TMEM_POOL_PRIVATE_UUID, TMEM_POOL_PRIVATE_UUID,
-			     tmem_pool_flags(true, false, PAGE_SHIFT));
-	if (pool < 0 || pool >= TMEM_MAX_POOLS) {
+	mutex_lock(&tmem_pool_mutex);
+	if (tmem_frontswap_handle >= 0)
+		goto out;
+	hv = tmem_frontswap_open();
+	if (hv < 0) {
 		pr_warn("frontswap: no persistent pool (%d), swap goes to disk\n",
-			pool);
-		return;
+			hv);
+		goto out;
 	}
-	tmem_set_pool_kind(pool, TMEM_POOL_FRONTSWAP);
-	WRITE_ONCE(tmem_frontswap_pool, pool);
-	pr_info("frontswap: persistent private pool %d\n", pool);
+	h = tmem_handle_alloc(TMEM_POOL_FRONTSWAP, TMEM_POOL_PRIVATE_UUID,
+			      TMEM_POOL_PRIVATE_UUID);
+	if (!h) {
+		tmem_destroy_pool(hv);
+		goto out;
+	}
+	WRITE_ONCE(h->hv, hv);
+	WRITE_ONCE(tmem_frontswap_handle, tmem_handle_index(h));
+	pr_info("frontswap: persistent private pool %d\n", hv);
+out:
+	mutex_unlock(&tmem_pool_mutex);
 }
+
+/*
+ * The frontswap pool is gone (the toolstack destroyed the client): what it
+ * held is lost, and loads of it fail, as for a lost disk block.  Stores go
+ * to disk until a new pool is there.
+ */
+static void tmem_frontswap_revive(struct work_struct *work)
+{
+	struct tmem_handle *h = tmem_handle(READ_ONCE(tmem_frontswap_handle));
+	int hv;
+
+	if (!h)
+		return;
+	mutex_lock(&tmem_pool_mutex);
+	if (READ_ONCE(h->hv) < 0) {
+		hv = tmem_frontswap_open();
+		if (hv >= 0) {
+			WRITE_ONCE(h->hv, hv);
+			pr_warn("frontswap: new persistent pool %d, pages in the lost one are gone\n",
+				hv);
+		}
+	}
+	mutex_unlock(&tmem_pool_mutex);
+}
+
+static DECLARE_WORK(tmem_frontswap_revive_work, tmem_frontswap_revive);
 
 static int tmem_frontswap_store(unsigned int type, pgoff_t offset,
 				struct page *page)
 {
-	int pool = READ_ONCE(tmem_frontswap_pool);
+	int handle = READ_ONCE(tmem_frontswap_handle);
 	struct tmem_oid oid;
 	u64 index = tmem_frontswap_oid(type, offset, &oid);
+	int rc;
 
-	if (pool < 0 || index > U32_MAX)
+	if (handle < 0 || index > U32_MAX)
 		return -EINVAL;
-	return tmem_put(pool, &oid, index, page);
+	rc = tmem_put(handle, &oid, index, page);
+	if (rc == -ENODEV)
+		schedule_work(&tmem_frontswap_revive_work);
+	return rc;
 }
 
 static int tmem_frontswap_load(unsigned int type, pgoff_t offset,
 			       struct page *page)
 {
-	int pool = READ_ONCE(tmem_frontswap_pool);
+	int handle = READ_ONCE(tmem_frontswap_handle);
 	struct tmem_oid oid;
 	u64 index = tmem_frontswap_oid(type, offset, &oid);
 
-	if (pool < 0 || index > U32_MAX)
+	if (handle < 0 || index > U32_MAX)
 		return -EINVAL;
-	return tmem_get(pool, &oid, index, page);
+	return tmem_get(handle, &oid, index, page);
 }
 
 static void tmem_frontswap_invalidate_page(unsigned int type, pgoff_t offset)
 {
-	int pool = READ_ONCE(tmem_frontswap_pool);
+	int handle = READ_ONCE(tmem_frontswap_handle);
 	struct tmem_oid oid;
 	u64 index = tmem_frontswap_oid(type, offset, &oid);
 
-	if (pool < 0 || index > U32_MAX)
+	if (handle < 0 || index > U32_MAX)
 		return;
-	tmem_flush_page(pool, &oid, index);
+	tmem_flush_page(handle, &oid, index);
 }
 
 static void tmem_frontswap_invalidate_area(unsigned int type)
 {
-	int pool = READ_ONCE(tmem_frontswap_pool);
+	int handle = READ_ONCE(tmem_frontswap_handle);
 	struct tmem_oid oid;
 	unsigned long i;
 
-	if (pool < 0)
+	if (handle < 0)
 		return;
 	for (i = 0; i < (1UL << TMEM_FRONTSWAP_SLOTS_PER_OBJ_SHIFT); i++) {
 		tmem_frontswap_oid(type, i, &oid);
-		tmem_flush_object(pool, &oid);
+		tmem_flush_object(handle, &oid);
 	}
 }
 
@@ -363,43 +561,51 @@ static void tmem_cc_oid(const struct cleancache_filekey *key,
 
 /*
  * Filesystems with the same UUID asking for a shared pool get the one pool
- * Xen keeps per UUID and client: each of them holds a reference, and the
- * pool goes when the last one is unmounted.
+ * Xen keeps per UUID and client: each of them holds a reference to its
+ * handle, and the pool goes when the last one is unmounted.  Returns the
+ * handle, which cleancache keeps as the filesystem's pool id.
  */
-static DEFINE_MUTEX(tmem_pool_mutex);
-
 static int tmem_cc_new_pool(u64 lo, u64 hi, bool shared, size_t pagesize)
 {
-	struct tmem_pool_stats *st;
-	int pool;
+	struct tmem_handle *h, *join = NULL;
+	int hv, i, rc;
 
 	if (pagesize != PAGE_SIZE)
 		return -EINVAL;
 	mutex_lock(&tmem_pool_mutex);
-	pool = tmem_new_pool(lo, hi, tmem_pool_flags(false, shared,
-						     PAGE_SHIFT));
-	if (pool < 0)
-		goto out;
-	if (pool >= TMEM_MAX_POOLS) {
-		tmem_destroy_pool(pool);
-		pool = -ERANGE;
+	for (i = 0; shared && i < TMEM_MAX_HANDLES; i++) {
+		h = &tmem_handles[i];
+		if (h->kind == TMEM_POOL_SHARED_EPH && READ_ONCE(h->hv) >= 0 &&
+		    h->uuid[0] == lo && h->uuid[1] == hi)
+			join = h;
+	}
+	hv = tmem_pool_open(lo, hi, tmem_pool_flags(false, shared, PAGE_SHIFT),
+			    join);
+	if (hv < 0) {
+		rc = hv;
 		goto out;
 	}
-	st = &tmem_pools[pool];
-	if (shared && st->kind == TMEM_POOL_SHARED_EPH) {
-		st->users++;
-		pr_info("cleancache: ephemeral shared pool %d, %u users\n",
-			pool, st->users);
+	if (join && READ_ONCE(join->hv) == hv) {
+		join->users++;
+		rc = tmem_handle_index(join);
+		pr_info("cleancache: ephemeral shared pool %d, %u users\n", hv,
+			join->users);
 		goto out;
 	}
-	tmem_set_pool_kind(pool, shared ? TMEM_POOL_SHARED_EPH :
-			   TMEM_POOL_PRIVATE);
-	st->users = 1;
+	h = tmem_handle_alloc(shared ? TMEM_POOL_SHARED_EPH : TMEM_POOL_PRIVATE,
+			      lo, hi);
+	if (!h) {
+		tmem_destroy_pool(hv);
+		rc = -ENOSPC;
+		goto out;
+	}
+	WRITE_ONCE(h->hv, hv);
+	rc = tmem_handle_index(h);
 	pr_info("cleancache: ephemeral %s pool %d\n",
-		shared ? "shared" : "private", pool);
+		shared ? "shared" : "private", hv);
 out:
 	mutex_unlock(&tmem_pool_mutex);
-	return pool;
+	return rc;
 }
 
 static int tmem_cc_init_fs(size_t pagesize)
@@ -472,11 +678,11 @@ static void tmem_cc_invalidate_inode(int pool,
 
 static void tmem_cc_invalidate_fs(int pool)
 {
-	struct tmem_pool_stats *st = tmem_pool_stats(pool);
+	struct tmem_handle *h = tmem_handle(pool);
 
 	mutex_lock(&tmem_pool_mutex);
-	if (!st || !st->users || !--st->users)
-		tmem_destroy_pool(pool);
+	if (h && h->kind != TMEM_POOL_UNUSED && !--h->users)
+		tmem_handle_release(h);
 	mutex_unlock(&tmem_pool_mutex);
 }
 
@@ -525,24 +731,27 @@ static int tmem_pools_show(struct seq_file *m, void *v)
 	unsigned int i;
 
 	seq_puts(m, "pool kind puts failed_puts gets failed_gets flushes pages\n");
-	for (i = 0; i < TMEM_MAX_POOLS; i++) {
-		struct tmem_pool_stats *st = &tmem_pools[i];
-		long puts = atomic_long_read(&st->puts);
-		long gets = atomic_long_read(&st->gets);
+	mutex_lock(&tmem_pool_mutex);
+	for (i = 0; i < TMEM_MAX_HANDLES; i++) {
+		struct tmem_handle *h = &tmem_handles[i];
+		long puts = atomic_long_read(&h->puts);
+		long gets = atomic_long_read(&h->gets);
 		long pages;
 
-		if (st->kind == TMEM_POOL_UNUSED)
+		if (h->kind == TMEM_POOL_UNUSED)
 			continue;
-		if (st->kind == TMEM_POOL_FRONTSWAP)
+		if (h->kind == TMEM_POOL_FRONTSWAP)
 			pages = frontswap_curr_pages();
 		else
 			pages = max(puts - gets, 0L);
-		seq_printf(m, "%u %s %ld %ld %ld %ld %ld %ld\n", i,
-			   tmem_pool_kind_names[st->kind], puts,
-			   atomic_long_read(&st->failed_puts), gets,
-			   atomic_long_read(&st->failed_gets),
-			   atomic_long_read(&st->flushes), pages);
+		/* a pool Xen lost shows as -1 */
+		seq_printf(m, "%d %s %ld %ld %ld %ld %ld %ld\n",
+			   READ_ONCE(h->hv), tmem_pool_kind_names[h->kind], puts,
+			   atomic_long_read(&h->failed_puts), gets,
+			   atomic_long_read(&h->failed_gets),
+			   atomic_long_read(&h->flushes), pages);
 	}
+	mutex_unlock(&tmem_pool_mutex);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(tmem_pools);
@@ -596,6 +805,7 @@ static int __init xen_tmem_init(void)
 		pr_info("not running on Xen, ignoring tmem=1\n");
 		return 0;
 	}
+	tmem_handles_reset();
 	tmem_debugfs_init();
 
 	stale = tmem_release_stale_pools();

@@ -68,6 +68,7 @@ static int tt_init(struct kunit *test)
 	if (tmem_active)
 		kunit_skip(test, "the tmem driver is in use");
 	memset(&tt, 0, sizeof(tt));
+	tmem_handles_reset();
 	tmem_hypercall = tt_hypercall;
 	return 0;
 }
@@ -76,9 +77,11 @@ static void tt_exit(struct kunit *test)
 {
 	if (tmem_active)
 		return;
+	flush_work(&tmem_frontswap_revive_work);
 	tmem_hypercall = tmem_hypercall_xen;
-	WRITE_ONCE(tmem_frontswap_pool, -1);
-	memset(tmem_pools, 0, sizeof(tmem_pools));
+	WRITE_ONCE(tmem_frontswap_handle, -1);
+	tmem_handles_reset();
+	WRITE_ONCE(tmem_unquiesced, false);
 }
 
 /* struct tmem_op is 56 bytes with the fields at the historic offsets */
@@ -166,6 +169,7 @@ static void tmem_test_frontswap_ops(struct kunit *test)
 	long enomem = tt_errors(-ENOMEM);
 	long eempty = tt_errors(-TMEM_EEMPTY);
 	const struct tmem_op *op;
+	struct tmem_handle *h;
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, page);
@@ -177,8 +181,10 @@ static void tmem_test_frontswap_ops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, op->cmd, (u32)TMEM_NEW_POOL);
 	KUNIT_EXPECT_EQ(test, op->u.new.flags, 0x01000001U);
 	KUNIT_EXPECT_EQ(test, op->u.new.uuid[0], TMEM_POOL_PRIVATE_UUID);
-	KUNIT_EXPECT_EQ(test, tmem_frontswap_pool, 3);
-	KUNIT_EXPECT_EQ(test, tmem_pools[3].kind, TMEM_POOL_FRONTSWAP);
+	h = tmem_handle(tmem_frontswap_handle);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	KUNIT_EXPECT_EQ(test, h->hv, 3);
+	KUNIT_EXPECT_EQ(test, h->kind, TMEM_POOL_FRONTSWAP);
 	/* the second swapon reuses the pool */
 	tmem_frontswap_init(1);
 	KUNIT_EXPECT_EQ(test, tt.nr, 1U);
@@ -193,13 +199,13 @@ static void tmem_test_frontswap_ops(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, op->u.gen.index, 0x12U);
 	KUNIT_EXPECT_EQ(test, tt_gmfn(op), (u64)xen_page_to_gfn(page));
 	KUNIT_EXPECT_EQ(test, tt_calls(TMEM_PUT_PAGE), puts + 1);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&tmem_pools[3].puts), 1L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&h->puts), 1L);
 
 	/* a refused put is an error for frontswap: the page goes to disk */
 	tt.rc = -ENOMEM;
 	KUNIT_EXPECT_EQ(test, tmem_frontswap_store(2, 0x123, page), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, tt_errors(-ENOMEM), enomem + 1);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&tmem_pools[3].failed_puts), 1L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&h->failed_puts), 1L);
 	tt.rc = 0;
 	KUNIT_EXPECT_LT(test, tmem_frontswap_store(2, 0x124, page), 0);
 
@@ -245,7 +251,7 @@ static void tmem_test_frontswap_no_pool(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	tt.rc = -TMEM_ENOHYPERCALL;
 	tmem_frontswap_init(0);
-	KUNIT_EXPECT_EQ(test, tmem_frontswap_pool, -1);
+	KUNIT_EXPECT_EQ(test, tmem_frontswap_handle, -1);
 	tt.nr = 0;
 	KUNIT_EXPECT_LT(test, tmem_frontswap_store(0, 1, page), 0);
 	KUNIT_EXPECT_LT(test, tmem_frontswap_load(0, 1, page), 0);
@@ -261,66 +267,77 @@ static void tmem_test_cleancache_ops(struct kunit *test)
 	struct cleancache_filekey key = { .k = { 77, 5, 0 } };
 	struct page *page = alloc_page(GFP_KERNEL);
 	const struct tmem_op *op;
+	int fs, sfs;
 	uuid_t uuid;
 
 	KUNIT_ASSERT_NOT_NULL(test, page);
 
+	/* cleancache gets the driver's handle; Xen's id is behind it */
 	tt.rc = 7;
-	KUNIT_EXPECT_EQ(test, tmem_cc_init_fs(PAGE_SIZE), 7);
+	fs = tmem_cc_init_fs(PAGE_SIZE);
+	KUNIT_ASSERT_GE(test, fs, 0);
 	op = tt_last();
 	KUNIT_EXPECT_EQ(test, op->cmd, (u32)TMEM_NEW_POOL);
 	KUNIT_EXPECT_EQ(test, op->u.new.flags, 0x01000000U);
-	KUNIT_EXPECT_EQ(test, tmem_pools[7].kind, TMEM_POOL_PRIVATE);
+	KUNIT_EXPECT_EQ(test, tmem_handle(fs)->hv, 7);
+	KUNIT_EXPECT_EQ(test, tmem_handle(fs)->kind, TMEM_POOL_PRIVATE);
 	KUNIT_EXPECT_EQ(test, tmem_cc_init_fs(PAGE_SIZE * 2), -EINVAL);
 
 	tt.rc = 8;
 	KUNIT_ASSERT_EQ(test, uuid_parse("01234567-89ab-cdef-0011-223344556677",
 					 &uuid), 0);
-	KUNIT_EXPECT_EQ(test, tmem_cc_init_shared_fs(&uuid, PAGE_SIZE), 8);
+	sfs = tmem_cc_init_shared_fs(&uuid, PAGE_SIZE);
+	KUNIT_ASSERT_GE(test, sfs, 0);
+	KUNIT_EXPECT_NE(test, sfs, fs);
 	op = tt_last();
 	KUNIT_EXPECT_EQ(test, op->u.new.flags, 0x01000002U);
 	KUNIT_EXPECT_EQ(test, op->u.new.uuid[0], 0x0011223344556677ULL);
 	KUNIT_EXPECT_EQ(test, op->u.new.uuid[1], 0x0123456789abcdefULL);
-	KUNIT_EXPECT_EQ(test, tmem_pools[8].kind, TMEM_POOL_SHARED_EPH);
+	KUNIT_EXPECT_EQ(test, tmem_handle(sfs)->hv, 8);
+	KUNIT_EXPECT_EQ(test, tmem_handle(sfs)->kind, TMEM_POOL_SHARED_EPH);
 
 	tt.rc = 1;
-	KUNIT_EXPECT_EQ(test, tmem_cc_put_page(7, &key, 9, page), 0);
+	KUNIT_EXPECT_EQ(test, tmem_cc_put_page(fs, &key, 9, page), 0);
 	op = tt_last();
 	KUNIT_EXPECT_EQ(test, op->cmd, (u32)TMEM_PUT_PAGE);
 	KUNIT_EXPECT_EQ(test, op->pool_id, 7);
 	KUNIT_EXPECT_EQ(test, op->u.gen.oid[0], 77ULL);
 	KUNIT_EXPECT_EQ(test, op->u.gen.oid[1], 5ULL);
 	KUNIT_EXPECT_EQ(test, op->u.gen.index, 9U);
-	KUNIT_EXPECT_EQ(test, tmem_cc_get_page(7, &key, 9, page), 0);
+	KUNIT_EXPECT_EQ(test, tmem_cc_get_page(fs, &key, 9, page), 0);
 	KUNIT_EXPECT_EQ(test, tt_last()->cmd, (u32)TMEM_GET_PAGE);
 
 	/* a miss or an error means "read it from disk" */
 	tt.rc = 0;
-	KUNIT_EXPECT_LT(test, tmem_cc_get_page(7, &key, 9, page), 0);
+	KUNIT_EXPECT_LT(test, tmem_cc_get_page(fs, &key, 9, page), 0);
 	tt.rc = -EFAULT;
-	KUNIT_EXPECT_LT(test, tmem_cc_get_page(7, &key, 9, page), 0);
-	KUNIT_EXPECT_LT(test, tmem_cc_put_page(7, &key, 9, page), 0);
+	KUNIT_EXPECT_LT(test, tmem_cc_get_page(fs, &key, 9, page), 0);
+	KUNIT_EXPECT_LT(test, tmem_cc_put_page(fs, &key, 9, page), 0);
 
 	/* indexes that do not fit 32 bits are never sent */
 	tt.nr = 0;
-	KUNIT_EXPECT_LT(test, tmem_cc_put_page(7, &key, 0x100000000UL, page), 0);
-	KUNIT_EXPECT_LT(test, tmem_cc_get_page(7, &key, 0x100000000UL, page), 0);
-	tmem_cc_invalidate_page(7, &key, 0x100000000UL);
+	KUNIT_EXPECT_LT(test, tmem_cc_put_page(fs, &key, 0x100000000UL, page), 0);
+	KUNIT_EXPECT_LT(test, tmem_cc_get_page(fs, &key, 0x100000000UL, page), 0);
+	tmem_cc_invalidate_page(fs, &key, 0x100000000UL);
 	KUNIT_EXPECT_EQ(test, tt.nr, 0U);
 
 	tt.rc = 1;
-	tmem_cc_invalidate_page(7, &key, 9);
+	tmem_cc_invalidate_page(fs, &key, 9);
 	KUNIT_EXPECT_EQ(test, tt_last()->cmd, (u32)TMEM_FLUSH_PAGE);
-	tmem_cc_invalidate_inode(7, &key);
+	tmem_cc_invalidate_inode(fs, &key);
 	op = tt_last();
 	KUNIT_EXPECT_EQ(test, op->cmd, (u32)TMEM_FLUSH_OBJECT);
 	KUNIT_EXPECT_EQ(test, op->u.gen.oid[0], 77ULL);
 	KUNIT_EXPECT_EQ(test, op->u.gen.oid[1], 5ULL);
-	tmem_cc_invalidate_fs(7);
+	tmem_cc_invalidate_fs(fs);
 	op = tt_last();
 	KUNIT_EXPECT_EQ(test, op->cmd, (u32)TMEM_DESTROY_POOL);
 	KUNIT_EXPECT_EQ(test, op->pool_id, 7);
-	KUNIT_EXPECT_EQ(test, tmem_pools[7].kind, TMEM_POOL_UNUSED);
+	KUNIT_EXPECT_NULL(test, tmem_handle(fs));
+	/* a released handle reaches nothing */
+	tt.nr = 0;
+	KUNIT_EXPECT_LT(test, tmem_cc_put_page(fs, &key, 9, page), 0);
+	KUNIT_EXPECT_EQ(test, tt.nr, 0U);
 
 	/* a pool id the driver cannot track is given back */
 	tt.rc = TMEM_MAX_POOLS;
@@ -334,32 +351,110 @@ static void tmem_test_cleancache_ops(struct kunit *test)
 static void tmem_test_shared_users(struct kunit *test)
 {
 	uuid_t uuid;
+	int a, b, p;
 
 	KUNIT_ASSERT_EQ(test, uuid_parse("01234567-89ab-cdef-0011-223344556677",
 					 &uuid), 0);
 	tt.rc = 5;	/* Xen gives the client's pool for the UUID both times */
-	KUNIT_EXPECT_EQ(test, tmem_cc_init_shared_fs(&uuid, PAGE_SIZE), 5);
-	KUNIT_EXPECT_EQ(test, tmem_cc_init_shared_fs(&uuid, PAGE_SIZE), 5);
-	KUNIT_EXPECT_EQ(test, tmem_pools[5].users, 2U);
+	a = tmem_cc_init_shared_fs(&uuid, PAGE_SIZE);
+	b = tmem_cc_init_shared_fs(&uuid, PAGE_SIZE);
+	KUNIT_ASSERT_GE(test, a, 0);
+	KUNIT_EXPECT_EQ(test, b, a);
+	KUNIT_EXPECT_EQ(test, tmem_handle(a)->users, 2U);
 
 	tt.nr = 0;
-	tmem_cc_invalidate_fs(5);
+	tmem_cc_invalidate_fs(a);
 	KUNIT_EXPECT_EQ(test, tt.nr, 0U);	/* the other fs still uses it */
-	KUNIT_EXPECT_EQ(test, tmem_pools[5].kind, TMEM_POOL_SHARED_EPH);
+	KUNIT_EXPECT_EQ(test, tmem_handle(a)->kind, TMEM_POOL_SHARED_EPH);
 	tt.rc = 1;
-	tmem_cc_invalidate_fs(5);
+	tmem_cc_invalidate_fs(b);
 	KUNIT_EXPECT_EQ(test, tt.nr, 1U);
 	KUNIT_EXPECT_EQ(test, tt_last()->cmd, (u32)TMEM_DESTROY_POOL);
 	KUNIT_EXPECT_EQ(test, tt_last()->pool_id, 5);
-	KUNIT_EXPECT_EQ(test, tmem_pools[5].kind, TMEM_POOL_UNUSED);
+	KUNIT_EXPECT_NULL(test, tmem_handle(a));
 
 	/* private pools are never shared: one unmount, one destroy */
 	tt.rc = 6;
-	KUNIT_EXPECT_EQ(test, tmem_cc_init_fs(PAGE_SIZE), 6);
+	p = tmem_cc_init_fs(PAGE_SIZE);
+	KUNIT_ASSERT_GE(test, p, 0);
 	tt.nr = 0;
 	tt.rc = 1;
-	tmem_cc_invalidate_fs(6);
+	tmem_cc_invalidate_fs(p);
 	KUNIT_EXPECT_EQ(test, tt.nr, 1U);
+}
+
+/*
+ * The toolstack destroyed the client: Xen's ids name nothing, then name the
+ * next pools.  No frontswap page may reach the ephemeral pool that gets
+ * the old frontswap id, and no cleancache page a stale id.
+ */
+static void tmem_test_pool_lost(struct kunit *test)
+{
+	struct cleancache_filekey key = { .k = { 3, 0, 0 } };
+	struct page *page = alloc_page(GFP_KERNEL);
+	struct tmem_handle *fsh;
+	int fs, fs2;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	tt.rc = 0;
+	tmem_frontswap_init(0);
+	fsh = tmem_handle(tmem_frontswap_handle);
+	KUNIT_ASSERT_NOT_NULL(test, fsh);
+	KUNIT_EXPECT_EQ(test, fsh->hv, 0);
+	tt.rc = 1;
+	KUNIT_EXPECT_EQ(test, tmem_frontswap_store(0, 1, page), 0);
+
+	/* lost without a word: a mount is given id 0 again */
+	tt.nr = 0;
+	tt.rc = 0;
+	fs = tmem_cc_init_fs(PAGE_SIZE);
+	KUNIT_ASSERT_GE(test, fs, 0);
+	KUNIT_ASSERT_EQ(test, tt.nr, 3U);
+	KUNIT_EXPECT_EQ(test, tt.ops[0].cmd, (u32)TMEM_NEW_POOL);
+	/* the new pool may have had stale traffic: made again */
+	KUNIT_EXPECT_EQ(test, tt.ops[1].cmd, (u32)TMEM_DESTROY_POOL);
+	KUNIT_EXPECT_EQ(test, tt.ops[1].pool_id, 0);
+	KUNIT_EXPECT_EQ(test, tt.ops[2].cmd, (u32)TMEM_NEW_POOL);
+	KUNIT_EXPECT_EQ(test, tmem_handle(fs)->hv, 0);
+	KUNIT_EXPECT_EQ(test, fsh->hv, -1);
+
+	/*
+	 * Frontswap sends nothing to pool 0 now: its pages go to disk until
+	 * it has a pool of its own again (made by a work item).
+	 */
+	tt.nr = 0;
+	tt.rc = 2;
+	KUNIT_EXPECT_EQ(test, tmem_frontswap_store(0, 2, page), -ENODEV);
+	KUNIT_EXPECT_LT(test, tmem_frontswap_load(0, 1, page), 0);
+	flush_work(&tmem_frontswap_revive_work);
+	KUNIT_ASSERT_EQ(test, tt.nr, 1U);
+	KUNIT_EXPECT_EQ(test, tt.ops[0].cmd, (u32)TMEM_NEW_POOL);
+	KUNIT_EXPECT_EQ(test, tt.ops[0].u.new.flags, 0x01000001U);
+	KUNIT_EXPECT_EQ(test, fsh->hv, 2);
+	tt.rc = 1;
+	KUNIT_EXPECT_EQ(test, tmem_frontswap_store(0, 2, page), 0);
+	KUNIT_EXPECT_EQ(test, tt_last()->cmd, (u32)TMEM_PUT_PAGE);
+	KUNIT_EXPECT_EQ(test, tt_last()->pool_id, 2);
+
+	/* Xen says the pool is gone: the handle dies, and stays dead */
+	tt.rc = -ENODEV;
+	KUNIT_EXPECT_LT(test, tmem_cc_put_page(fs, &key, 1, page), 0);
+	tt.nr = 0;
+	tt.rc = 1;
+	KUNIT_EXPECT_LT(test, tmem_cc_get_page(fs, &key, 1, page), 0);
+	KUNIT_EXPECT_EQ(test, tt.nr, 0U);
+	/* a later pool with that id is never reached through it */
+	tt.rc = 0;
+	fs2 = tmem_cc_init_fs(PAGE_SIZE);
+	KUNIT_ASSERT_GE(test, fs2, 0);
+	KUNIT_EXPECT_NE(test, fs2, fs);
+	tt.nr = 0;
+	tt.rc = 1;
+	KUNIT_EXPECT_LT(test, tmem_cc_put_page(fs, &key, 1, page), 0);
+	KUNIT_EXPECT_EQ(test, tt.nr, 0U);
+	KUNIT_EXPECT_EQ(test, tmem_cc_put_page(fs2, &key, 1, page), 0);
+	KUNIT_EXPECT_EQ(test, tt_last()->pool_id, 0);
+	__free_page(page);
 }
 
 /* at start, the pools of an earlier kernel in the domain are destroyed */
@@ -407,6 +502,7 @@ static struct kunit_case tmem_ops_cases[] = {
 	KUNIT_CASE(tmem_test_cleancache_ops),
 	KUNIT_CASE(tmem_test_release_stale),
 	KUNIT_CASE(tmem_test_shared_users),
+	KUNIT_CASE(tmem_test_pool_lost),
 	{}
 };
 
