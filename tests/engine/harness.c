@@ -54,21 +54,34 @@ long h_restarts;
 /* What Xen's glue does with "call again": a continuation, until done. */
 long h_guest_call(struct hguest *g, const struct tmem_engine_op *op)
 {
+    uint64_t t;
     long rc;
 
-    while ( (rc = tmem_engine_guest_op(&g->caller, g->caller.domid, op)) ==
-            -TMEM_ERESTART )
+    for ( ;; )
+    {
+        t = tmem_env_now_ns();
+        rc = tmem_engine_guest_op(&g->caller, g->caller.domid, op);
+        tmem_engine_note_call_ns(tmem_env_now_ns() - t);
+        if ( rc != -TMEM_ERESTART )
+            return rc;
         tmem_atomic_add(&h_restarts, 1);
-    return rc;
+    }
 }
 
 long h_control(struct tmem_engine_ctl *ctl)
 {
+    uint64_t t;
     long rc;
 
-    while ( (rc = tmem_engine_control(ctl)) == -TMEM_ERESTART )
+    for ( ;; )
+    {
+        t = tmem_env_now_ns();
+        rc = tmem_engine_control(ctl);
+        tmem_engine_note_call_ns(tmem_env_now_ns() - t);
+        if ( rc != -TMEM_ERESTART )
+            return rc;
         tmem_atomic_add(&h_restarts, 1);
-    return rc;
+    }
 }
 
 long hg_op(struct hguest *g, uint32_t cmd, int32_t pool, uint64_t o0,

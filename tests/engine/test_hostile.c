@@ -22,6 +22,8 @@
 #include <pthread.h>
 
 #define PERS     H_FLAGS(1, 0)
+/* tmem_engine.c moves this many old chains per put while a hash grows. */
+#define TMEM_REHASH_STEP_TEST 8
 #define EPH      H_FLAGS(0, 0)
 
 static void restart(void)
@@ -46,21 +48,31 @@ static void test_siphash_vectors(void)
     CHECK(tmem_siphash(key, msg, 3) == 0xb8ad50c6f649af94ull, "24 bytes");
 }
 
-/* The longest hash chain of a pool (the test owns the engine: no locks). */
-static unsigned int longest_chain(const struct tmem_pool *pool)
+static unsigned int longest_in(const uint32_t *buckets, uint32_t nbuckets)
 {
     unsigned int b, n, max = 0;
     uint32_t oh;
 
-    for ( b = 0; b < pool->nbuckets; b++ )
+    for ( b = 0; b < nbuckets; b++ )
     {
         n = 0;
-        for ( oh = pool->buckets[b]; oh; oh = tmem_obj_ptr(oh)->hnext )
+        for ( oh = buckets[b]; oh; oh = tmem_obj_ptr(oh)->hnext )
             n++;
         if ( n > max )
             max = n;
     }
     return max;
+}
+
+/*
+ * The longest walk a lookup makes in a pool (the test owns the engine: no
+ * locks): its chain, plus the old table's while the pool grows.
+ */
+static unsigned int longest_chain(const struct tmem_pool *pool)
+{
+    return longest_in(pool->buckets, pool->nbuckets) +
+           (pool->old_buckets ? longest_in(pool->old_buckets,
+                                           pool->old_nbuckets) : 0);
 }
 
 /*
@@ -273,13 +285,16 @@ static uint32_t sparse_index(unsigned int i)
     return (uint32_t)(i * 2654435761u) | 0x80000000u;
 }
 
-/* The slab memory one chunk of each kind (and its middle table) adds. */
+/*
+ * Slab memory beyond the items charged: per kind of item, the chunk being
+ * filled and the spare, and a middle table.
+ */
 static long slab_chunk_slack(void)
 {
-    return (long)TMEM_SLAB_CHUNK_ITEMS *
+    return 2L * TMEM_SLAB_CHUNK_ITEMS *
            (long)(sizeof(struct tmem_pgd) + sizeof(struct tmem_obj) +
                   sizeof(struct tmem_zpage)) +
-           3L * TMEM_SLAB_MID_ENTRIES * (long)sizeof(void *);
+           3L * TMEM_SLAB_MID_ENTRIES * (long)sizeof(struct tmem_slab_chunk);
 }
 
 static void meta_flood(uint16_t domid, uint32_t flags, bool expect_refusal)
@@ -414,7 +429,7 @@ static void test_teardown_bounded(void)
     struct call_bound b;
     struct hguest g, other;
     unsigned int i, bad = 0;
-    long rc, before;
+    long rc, before, max_freed;
     uint64_t max_ns = 0;
 
     hg_init(&g, 45, FRAMES);
@@ -438,6 +453,7 @@ static void test_teardown_bounded(void)
           b.max_freed);
     CHECK((long)b.calls * CALL_MAX_PAGES >= NPAGES, "only %u calls", b.calls);
     max_ns = b.max_ns;
+    max_freed = b.max_freed;
 
     /* A huge pool over many objects: DESTROY_POOL. */
     for ( i = 0; i < NPAGES; i++ )
@@ -465,6 +481,8 @@ static void test_teardown_bounded(void)
     CHECK((long)b.calls * CALL_MAX_PAGES >= NPAGES, "only %u calls", b.calls);
     if ( b.max_ns > max_ns )
         max_ns = b.max_ns;
+    if ( b.max_freed > max_freed )
+        max_freed = b.max_freed;
     CHECK_EQ(hg_new_pool(&g, PERS, 0, 0), 0);     /* the slot is free now */
     CHECK_EQ(hg_get(&g, 1, 3, 3, 3), 1);          /* the other pool kept */
 
@@ -491,6 +509,8 @@ static void test_teardown_bounded(void)
     CHECK_EQ(rc, 0);
     CHECK(b.max_freed <= CALL_MAX_PAGES, "one teardown step freed %ld pages",
           b.max_freed);
+    if ( b.max_freed > max_freed )
+        max_freed = b.max_freed;
     CHECK((long)b.calls * CALL_MAX_PAGES >= NPAGES, "only %u steps", b.calls);
     CHECK(tmem_client_get(45) == NULL, "client still there");
     CHECK_EQ(tmem_env_user_domain_charged(45), 0);
@@ -498,11 +518,120 @@ static void test_teardown_bounded(void)
     CHECK_EQ(hg_get(&other, 0, 7, 7, 2), 1);
     CHECK(!memcmp(hg_frame(&other, 2), hg_frame(&other, 1), 4096),
           "other guest's page");
-    printf("test_hostile: teardown of %u pages: at most %d pages per call, "
-           "longest call %lu us\n", NPAGES, CALL_MAX_PAGES,
-           (unsigned long)(max_ns / 1000));
+    /* LIST's Lc is the longest call the environment timed. */
+    {
+        static char text[4096];
+
+        CHECK(hc_list(TMEM_ENGINE_CLI_ID_ALL, 0, text, sizeof(text)) > 0,
+              "list");
+        CHECK(h_list_value(text, "G=", "Lc") >= 0, "Lc in G=:\n%s", text);
+    }
+    printf("test_hostile: teardown of %u pages: at most %ld pages freed by "
+           "one call (bound %d), longest call %lu us\n", NPAGES, max_freed,
+           CALL_MAX_PAGES, (unsigned long)(max_ns / 1000));
     hg_free(&g);
     hg_free(&other);
+    restart();
+}
+
+/*
+ * Metadata that flushes free goes back to the environment (Xen's heap)
+ * while another client still holds pages, so the slabs are never empty.
+ */
+static void test_meta_returned(void)
+{
+    enum { N = 100000 };
+    struct hguest keep, g;
+    long heap0, heap_full, heap_after;
+    unsigned int i, bad = 0;
+
+    hg_init(&keep, 47, 1);
+    hg_init(&g, 48, 1);
+    memset(hg_frame(&keep, 0), 0x11, 4096);
+    memset(hg_frame(&g, 0), 0x22, 4096);
+    CHECK_EQ(hg_new_pool(&keep, PERS, 0, 0), 0);
+    CHECK_EQ(hg_new_pool(&g, PERS, 0, 0), 0);
+    for ( i = 0; i < 64; i++ )
+        CHECK_EQ(hg_put(&keep, 0, i, i, 0), 1);
+    heap0 = tmem_atomic_read(&tmem_env_user_stats.meta_bytes);
+    for ( i = 0; i < N; i++ )
+        if ( hg_put(&g, 0, i / 4, i % 4, 0) != 1 )
+            bad++;
+    CHECK_EQ(bad, 0);
+    heap_full = tmem_atomic_read(&tmem_env_user_stats.meta_bytes);
+    for ( i = 0; i < N / 4; i++ )
+        CHECK_EQ(hg_flush_obj(&g, 0, i), 1);
+    heap_after = tmem_atomic_read(&tmem_env_user_stats.meta_bytes);
+    /* Positive control: the pages did cost megabytes. */
+    CHECK(heap_full - heap0 > 4L << 20, "flood cost only %ld bytes",
+          heap_full - heap0);
+    CHECK(heap_after - heap0 <= slab_chunk_slack() + 4096,
+          "%ld of %ld bytes still held after the flushes",
+          heap_after - heap0, heap_full - heap0);
+    printf("test_hostile: %u pages flushed while another client holds "
+           "pages: heap %ld KiB -> %ld KiB -> %ld KiB\n", N, heap0 >> 10,
+           heap_full >> 10, heap_after >> 10);
+    for ( i = 0; i < 64; i++ )
+        CHECK_EQ(hg_get(&keep, 0, i, i, 0), 1);
+    hg_free(&keep);
+    hg_free(&g);
+    restart();
+}
+
+/*
+ * Growing a pool's hash moves its chains a few per put: no put rehashes
+ * the whole table, and every object stays findable while both tables are
+ * in use.
+ */
+static void test_incremental_growth(void)
+{
+    enum { N = 40000 };
+    struct tmem_pool *pool;
+    struct hguest g;
+    unsigned int i, k, growths = 0, lost = 0, bad = 0, most_moved = 0;
+    uint32_t done_before = 0;
+    bool was = false;
+
+    hg_init(&g, 49, 1);
+    memset(hg_frame(&g, 0), 0x33, 4096);
+    CHECK_EQ(hg_new_pool(&g, PERS, 0, 0), 0);
+    pool = tmem_client_get(49)->pools[0];
+    for ( i = 0; i < N; i++ )
+    {
+        if ( hg_put(&g, 0, i, 0, 0) != 1 )
+            bad++;
+        if ( pool->old_buckets )
+        {
+            if ( !was )
+            {
+                growths++;
+                /* The put that grew the table moved nothing yet. */
+                if ( pool->rehash_done )
+                    most_moved = pool->old_nbuckets;
+                done_before = 0;
+            }
+            else if ( pool->rehash_done - done_before > most_moved )
+                most_moved = pool->rehash_done - done_before;
+            done_before = pool->rehash_done;
+            /* Mid-way: objects in either table are found. */
+            k = (i * 7919u) % (i + 1);
+            if ( hg_get(&g, 0, k, 0, 0) != 1 )
+                lost++;
+        }
+        was = pool->old_buckets != NULL;
+    }
+    CHECK_EQ(bad, 0);
+    CHECK_EQ(lost, 0);
+    CHECK(growths >= 3, "the hash grew only %u times", growths);
+    CHECK(most_moved <= TMEM_REHASH_STEP_TEST,
+          "one put moved %u old chains", most_moved);
+    for ( i = 0; i < N; i++ )
+        if ( hg_get(&g, 0, i, 0, 0) != 1 )
+            lost++;
+    CHECK_EQ(lost, 0);
+    printf("test_hostile: %u objects, the hash grew %u times, at most %u old "
+           "chains moved by one put\n", N, growths, most_moved);
+    hg_free(&g);
     restart();
 }
 
@@ -515,7 +644,9 @@ int main(void)
     test_failed_puts_leave_nothing();
     test_page_cap_concurrent();
     test_meta_flood();
+    test_meta_returned();
     test_teardown_bounded();
+    test_incremental_growth();
     CHECK_EQ(h_engine_stop_check_leaks(), 0);
     return check_summary("test_hostile");
 }

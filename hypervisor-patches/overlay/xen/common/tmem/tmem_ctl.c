@@ -190,6 +190,7 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
     tmem_text_kv(t, "Rt", RD(&st->relinq));
     tmem_text_kv(t, "Ra", RD(&st->relinq_attempts));
     tmem_text_kv(t, "Mb", meta);
+    tmem_text_kv(t, "Lc", RD(&st->call_max_ns) / 1000);
     if ( use_long )
     {
         tmem_text_kv(t, "Ec", RD(&st->eph_pages));

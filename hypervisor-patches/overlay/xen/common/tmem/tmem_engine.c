@@ -31,61 +31,172 @@ static void tmem_slab_init(struct tmem_slab *s, uint32_t item_size)
     memset(s, 0, sizeof(*s));
     tmem_spin_init(&s->lock);
     s->item_size = item_size;
-    s->next_fresh = 1;           /* handle 0 means "none" */
+}
+
+static inline size_t tmem_slab_chunk_bytes(const struct tmem_slab *s)
+{
+    return (size_t)s->item_size * TMEM_SLAB_CHUNK_ITEMS;
+}
+
+/* Items chunk c can hold: handle 0 (item 0 of chunk 0) means "none". */
+static inline uint32_t tmem_slab_capacity(uint32_t c)
+{
+    return TMEM_SLAB_CHUNK_ITEMS - (c == 0);
+}
+
+static void tmem_slab_partial_add(struct tmem_slab *s, uint32_t c)
+{
+    struct tmem_slab_chunk *k = tmem_slab_chunk(s, c);
+
+    k->prev = 0;
+    k->next = s->partial;
+    if ( s->partial )
+        tmem_slab_chunk(s, s->partial - 1)->prev = c + 1;
+    s->partial = c + 1;
+}
+
+static void tmem_slab_partial_del(struct tmem_slab *s, uint32_t c)
+{
+    struct tmem_slab_chunk *k = tmem_slab_chunk(s, c);
+
+    if ( k->prev )
+        tmem_slab_chunk(s, k->prev - 1)->next = k->next;
+    else
+        s->partial = k->next;
+    if ( k->next )
+        tmem_slab_chunk(s, k->next - 1)->prev = k->prev;
+}
+
+/* An item from the first partial chunk (lock held); 0 if none. */
+static uint32_t tmem_slab_take_one(struct tmem_slab *s)
+{
+    struct tmem_slab_chunk *k;
+    uint32_t c, i;
+
+    if ( !s->partial )
+        return 0;
+    c = s->partial - 1;
+    k = tmem_slab_chunk(s, c);
+    if ( k->free )
+    {
+        i = k->free - 1;
+        k->free = *(uint32_t *)(k->mem + (size_t)i * s->item_size);
+    }
+    else
+        i = k->fresh++;
+    if ( ++k->used == tmem_slab_capacity(c) )
+        tmem_slab_partial_del(s, c);
+    return c << TMEM_SLAB_CHUNK_SHIFT | i;
+}
+
+/*
+ * Put item h back (lock held).  Returns the chunk's memory if that emptied
+ * it and the caller must free it after dropping the lock, else NULL.
+ */
+static uint8_t *tmem_slab_put_one(struct tmem_slab *s, uint32_t h)
+{
+    uint32_t c = h >> TMEM_SLAB_CHUNK_SHIFT;
+    uint32_t i = h & (TMEM_SLAB_CHUNK_ITEMS - 1);
+    struct tmem_slab_chunk *k = tmem_slab_chunk(s, c);
+    uint8_t *mem;
+
+    TMEM_ASSERT(k->mem && k->used);
+    *(uint32_t *)(k->mem + (size_t)i * s->item_size) = k->free;
+    k->free = i + 1;
+    if ( k->used-- == tmem_slab_capacity(c) )
+        tmem_slab_partial_add(s, c);
+    if ( k->used )
+        return NULL;
+    tmem_slab_partial_del(s, c);
+    mem = k->mem;
+    k->mem = NULL;
+    k->next = s->free_nums;
+    s->free_nums = c + 1;
+    s->live_chunks--;
+    if ( s->spare )
+        return mem;
+    s->spare = mem;
+    return NULL;
+}
+
+/*
+ * Install chunk memory under a free chunk number (lock held).  *midp is
+ * consumed if a middle table was missing.  False if it needs a middle
+ * table the caller has not provided, or the slab is full.
+ */
+static bool tmem_slab_install(struct tmem_slab *s, uint8_t *mem,
+                              struct tmem_slab_chunk **midp)
+{
+    struct tmem_slab_chunk *k;
+    uint32_t c;
+
+    /* Reuse a number given back if there is one (its table exists). */
+    if ( s->free_nums )
+    {
+        c = s->free_nums - 1;
+        s->free_nums = tmem_slab_chunk(s, c)->next;
+    }
+    else
+    {
+        c = s->nr_chunks;
+        if ( c == TMEM_SLAB_MAX_CHUNKS )
+            return false;
+        if ( !s->top[c / TMEM_SLAB_MID_ENTRIES] )
+        {
+            if ( !*midp )
+                return false;
+            s->top[c / TMEM_SLAB_MID_ENTRIES] = *midp;
+            *midp = NULL;
+        }
+        s->nr_chunks++;
+    }
+    k = tmem_slab_chunk(s, c);
+    k->mem = mem;
+    k->free = 0;
+    k->fresh = c == 0;
+    k->used = 0;
+    s->live_chunks++;
+    tmem_slab_partial_add(s, c);
+    return true;
 }
 
 static uint32_t tmem_slab_alloc(struct tmem_slab *s)
 {
+    struct tmem_slab_chunk *mid = NULL;
     uint8_t *chunk = NULL;
-    uint8_t **mid = NULL;
-    uint32_t h, c;
-    bool need_mid;
+    uint32_t h;
 
     for ( ;; )
     {
         tmem_spin_lock(&s->lock);
-        if ( s->free_head )
-        {
-            h = s->free_head;
-            s->free_head = *(uint32_t *)tmem_slab_ptr(s, h);
+        h = tmem_slab_take_one(s);
+        if ( h )
             break;
-        }
-        if ( s->next_fresh < s->nr_chunks * TMEM_SLAB_CHUNK_ITEMS )
+        if ( !chunk && s->spare )
         {
-            h = s->next_fresh++;
-            break;
+            chunk = s->spare;
+            s->spare = NULL;
         }
-        c = s->nr_chunks;
-        if ( c == TMEM_SLAB_MAX_CHUNKS )
+        if ( chunk && tmem_slab_install(s, chunk, &mid) )
+        {
+            chunk = NULL;
+            tmem_spin_unlock(&s->lock);
+            continue;
+        }
+        if ( s->live_chunks == TMEM_SLAB_MAX_CHUNKS )
         {
             tmem_spin_unlock(&s->lock);
             goto fail;
-        }
-        need_mid = !s->top[c / TMEM_SLAB_MID_ENTRIES];
-        if ( chunk && (!need_mid || mid) )
-        {
-            if ( need_mid )
-            {
-                s->top[c / TMEM_SLAB_MID_ENTRIES] = mid;
-                mid = NULL;
-            }
-            s->top[c / TMEM_SLAB_MID_ENTRIES][c % TMEM_SLAB_MID_ENTRIES] =
-                chunk;
-            chunk = NULL;
-            s->nr_chunks++;
-            tmem_spin_unlock(&s->lock);
-            continue;
         }
         /* Allocate outside the lock: the allocator may call reclaim. */
         tmem_spin_unlock(&s->lock);
         if ( !chunk )
         {
-            chunk = tmem_env_zalloc((size_t)s->item_size *
-                                    TMEM_SLAB_CHUNK_ITEMS);
+            chunk = tmem_env_zalloc(tmem_slab_chunk_bytes(s));
             if ( !chunk )
                 goto fail;
         }
-        if ( need_mid && !mid )
+        else if ( !mid )
         {
             mid = tmem_env_zalloc(TMEM_SLAB_MID_ENTRIES * sizeof(*mid));
             if ( !mid )
@@ -95,33 +206,33 @@ static uint32_t tmem_slab_alloc(struct tmem_slab *s)
     tmem_stat_add(&s->in_use, 1);      /* under s->lock */
     tmem_stat_max(&s->in_use_max, tmem_atomic_read(&s->in_use));
     tmem_spin_unlock(&s->lock);
-    /* Lost a race to install these: someone else grew the slab. */
-    tmem_env_free(chunk, chunk ? (size_t)s->item_size * TMEM_SLAB_CHUNK_ITEMS
-                               : 0);
+    /* Lost a race: somebody else made room meanwhile. */
+    tmem_env_free(chunk, chunk ? tmem_slab_chunk_bytes(s) : 0);
     tmem_env_free(mid, mid ? TMEM_SLAB_MID_ENTRIES * sizeof(*mid) : 0);
     memset(tmem_slab_ptr(s, h), 0, s->item_size);
     return h;
 
  fail:
-    tmem_env_free(chunk, chunk ? (size_t)s->item_size * TMEM_SLAB_CHUNK_ITEMS
-                               : 0);
+    tmem_env_free(chunk, chunk ? tmem_slab_chunk_bytes(s) : 0);
     tmem_env_free(mid, mid ? TMEM_SLAB_MID_ENTRIES * sizeof(*mid) : 0);
     return 0;
 }
 
 static void tmem_slab_free(struct tmem_slab *s, uint32_t h)
 {
+    uint8_t *mem;
+
     tmem_spin_lock(&s->lock);
-    *(uint32_t *)tmem_slab_ptr(s, h) = s->free_head;
-    s->free_head = h;
+    mem = tmem_slab_put_one(s, h);
     tmem_stat_add(&s->in_use, -1);
     tmem_spin_unlock(&s->lock);
+    tmem_env_free(mem, mem ? tmem_slab_chunk_bytes(s) : 0);
 }
 
 /*
- * Up to n handles from the free list or the never-used part of the slab,
- * in one lock round (no growth: 0 if the slab is full).  The items are not
- * zeroed; the caller initialises every field.
+ * Up to n handles from chunks already there, in one lock round (no growth:
+ * 0 if every chunk is full).  The items are not zeroed; the caller
+ * initialises every field.
  */
 static unsigned int tmem_slab_take(struct tmem_slab *s, uint32_t *out,
                                    unsigned int n)
@@ -130,19 +241,8 @@ static unsigned int tmem_slab_take(struct tmem_slab *s, uint32_t *out,
     uint32_t h;
 
     tmem_spin_lock(&s->lock);
-    while ( got < n )
-    {
-        if ( s->free_head )
-        {
-            h = s->free_head;
-            s->free_head = *(uint32_t *)tmem_slab_ptr(s, h);
-        }
-        else if ( s->next_fresh < s->nr_chunks * TMEM_SLAB_CHUNK_ITEMS )
-            h = s->next_fresh++;
-        else
-            break;
+    while ( got < n && (h = tmem_slab_take_one(s)) != 0 )
         out[got++] = h;
-    }
     tmem_stat_add(&s->in_use, (long)got);   /* under s->lock */
     tmem_stat_max(&s->in_use_max, tmem_atomic_read(&s->in_use));
     tmem_spin_unlock(&s->lock);
@@ -153,16 +253,28 @@ static unsigned int tmem_slab_take(struct tmem_slab *s, uint32_t *out,
 static void tmem_slab_give(struct tmem_slab *s, const uint32_t *h,
                            unsigned int n)
 {
+    uint8_t *mem, *gone = NULL;
     unsigned int i;
 
     tmem_spin_lock(&s->lock);
     for ( i = 0; i < n; i++ )
     {
-        *(uint32_t *)tmem_slab_ptr(s, h[i]) = s->free_head;
-        s->free_head = h[i];
+        mem = tmem_slab_put_one(s, h[i]);
+        if ( mem )
+        {
+            /* Chain the chunks to free through their first word. */
+            *(uint8_t **)mem = gone;
+            gone = mem;
+        }
     }
     tmem_stat_add(&s->in_use, -(long)n);
     tmem_spin_unlock(&s->lock);
+    while ( gone )
+    {
+        mem = gone;
+        gone = *(uint8_t **)mem;
+        tmem_env_free(mem, tmem_slab_chunk_bytes(s));
+    }
 }
 
 static void tmem_slab_destroy(struct tmem_slab *s)
@@ -170,32 +282,28 @@ static void tmem_slab_destroy(struct tmem_slab *s)
     uint32_t c;
 
     for ( c = 0; c < s->nr_chunks; c++ )
-        tmem_env_free(s->top[c / TMEM_SLAB_MID_ENTRIES]
-                             [c % TMEM_SLAB_MID_ENTRIES],
-                      (size_t)s->item_size * TMEM_SLAB_CHUNK_ITEMS);
+        tmem_env_free(tmem_slab_chunk(s, c)->mem,
+                      tmem_slab_chunk(s, c)->mem ? tmem_slab_chunk_bytes(s)
+                                                 : 0);
+    tmem_env_free(s->spare, s->spare ? tmem_slab_chunk_bytes(s) : 0);
     for ( c = 0; c < TMEM_SLAB_TOP_ENTRIES; c++ )
         tmem_env_free(s->top[c], s->top[c] ? TMEM_SLAB_MID_ENTRIES *
-                                             sizeof(uint8_t *) : 0);
+                                             sizeof(*s->top[c]) : 0);
     memset(s->top, 0, sizeof(s->top));
-    s->nr_chunks = 0;
+    s->nr_chunks = s->live_chunks = s->partial = s->free_nums = 0;
+    s->spare = NULL;
 }
 
 /*
- * Give every chunk back once no item is in use.  Slabs otherwise keep their
- * high-water mark, and Xen's free memory would stay megabytes short of its
- * baseline after the guests that used tmem are gone.  in_use only changes
- * under s->lock, and no handle can be live while it is 0, so nothing can be
- * reading the chunks; freeing never calls back into the engine.
+ * With no item in use, give back the spare chunk and the middle tables
+ * too: Xen's free memory is then back at its baseline once the guests that
+ * used tmem are gone.  in_use only changes under s->lock.
  */
 static void tmem_slab_trim(struct tmem_slab *s)
 {
     tmem_spin_lock(&s->lock);
-    if ( tmem_atomic_read(&s->in_use) == 0 && s->nr_chunks )
-    {
+    if ( tmem_atomic_read(&s->in_use) == 0 )
         tmem_slab_destroy(s);
-        s->free_head = 0;
-        s->next_fresh = 1;
-    }
     tmem_spin_unlock(&s->lock);
 }
 
@@ -1087,11 +1195,9 @@ static inline tmem_spinlock_t *tmem_obj_lock(struct tmem_pool *pool,
     return &pool->obj_locks[hash % TMEM_POOL_LOCKS];
 }
 
-static struct tmem_obj *tmem_obj_find(struct tmem_pool *pool,
-                                      const uint64_t oid[3], uint32_t hash,
-                                      uint32_t *ohp)
+static struct tmem_obj *tmem_chain_find(uint32_t oh, const uint64_t oid[3],
+                                        uint32_t *ohp)
 {
-    uint32_t oh = pool->buckets[hash & (pool->nbuckets - 1)];
     struct tmem_obj *obj;
 
     for ( ; oh; oh = obj->hnext )
@@ -1105,6 +1211,21 @@ static struct tmem_obj *tmem_obj_find(struct tmem_pool *pool,
         }
     }
     return NULL;
+}
+
+/* The object's lock held: its chain, and while growing its old one too. */
+static struct tmem_obj *tmem_obj_find(struct tmem_pool *pool,
+                                      const uint64_t oid[3], uint32_t hash,
+                                      uint32_t *ohp)
+{
+    struct tmem_obj *obj;
+
+    obj = tmem_chain_find(pool->buckets[hash & (pool->nbuckets - 1)], oid,
+                          ohp);
+    if ( !obj && pool->old_buckets )
+        obj = tmem_chain_find(
+            pool->old_buckets[hash & (pool->old_nbuckets - 1)], oid, ohp);
+    return obj;
 }
 
 static struct tmem_obj *tmem_obj_create(struct tmem_pool *pool,
@@ -1147,8 +1268,16 @@ static void tmem_obj_unhash(struct tmem_pool *pool, uint32_t oh,
 {
     uint32_t *link = &pool->buckets[obj->hash & (pool->nbuckets - 1)];
 
-    while ( *link != oh )
+    while ( *link && *link != oh )
         link = &tmem_obj_ptr(*link)->hnext;
+    if ( !*link )
+    {
+        /* Not moved yet: it is in the old table. */
+        TMEM_ASSERT(pool->old_buckets);
+        link = &pool->old_buckets[obj->hash & (pool->old_nbuckets - 1)];
+        while ( *link != oh )
+            link = &tmem_obj_ptr(*link)->hnext;
+    }
     *link = obj->hnext;
 }
 
@@ -1337,17 +1466,39 @@ static uint32_t tmem_pool_unlink_index(struct tmem_pool *pool,
 static inline bool tmem_pool_wants_growth(struct tmem_pool *pool)
 {
     /* Caller holds an object lock, so nbuckets is stable. */
-    return pool->nbuckets < TMEM_POOL_MAX_BUCKETS &&
+    return !pool->old_buckets && pool->nbuckets < TMEM_POOL_MAX_BUCKETS &&
            tmem_atomic_read(&pool->st.objs) >
            TMEM_POOL_GROW_LOAD * (long)pool->nbuckets;
 }
 
-/* Called without object locks, by a put that saw the hash too loaded. */
+/* Old buckets a put moves to the new table while the pool grows. */
+#define TMEM_REHASH_STEP 8
+
+static void tmem_locks_all(struct tmem_pool *pool)
+{
+    unsigned int i;
+
+    for ( i = 0; i < TMEM_POOL_LOCKS; i++ )
+        tmem_spin_lock(&pool->obj_locks[i]);
+}
+
+static void tmem_unlocks_all(struct tmem_pool *pool)
+{
+    unsigned int i;
+
+    for ( i = TMEM_POOL_LOCKS; i-- > 0; )
+        tmem_spin_unlock(&pool->obj_locks[i]);
+}
+
+/*
+ * Called without object locks, by a put that saw the hash too loaded: a
+ * table four times larger becomes current, and the old one is emptied
+ * into it by the puts that follow (tmem_pool_rehash_step()).
+ */
 static void tmem_pool_grow(struct tmem_pool *pool)
 {
-    uint32_t old_n, new_n, b, *nb, *ob, oh;
-    size_t ob_bytes;
-    unsigned int i;
+    uint32_t old_n, new_n, *nb;
+    bool installed = false;
 
     tmem_spin_lock(&pool->obj_locks[0]);
     old_n = pool->nbuckets;
@@ -1357,34 +1508,79 @@ static void tmem_pool_grow(struct tmem_pool *pool)
     if ( !nb )
         return;                  /* longer chains, still correct */
 
-    /* Every object lock: nobody can be in a chain while we rehash. */
-    for ( i = 0; i < TMEM_POOL_LOCKS; i++ )
-        tmem_spin_lock(&pool->obj_locks[i]);
-    if ( pool->nbuckets != old_n )
+    tmem_locks_all(pool);
+    tmem_spin_lock(&pool->rehash_lock);
+    if ( pool->nbuckets == old_n && !pool->old_buckets )
     {
-        /* Somebody grew it meanwhile. */
-        ob = nb;
-        ob_bytes = new_n * sizeof(*nb);
-    }
-    else
-    {
-        ob = pool->buckets;
-        ob_bytes = old_n * sizeof(*ob);
-        for ( b = 0; b < old_n; b++ )
-            while ( (oh = ob[b]) != 0 )
-            {
-                struct tmem_obj *obj = tmem_obj_ptr(oh);
-
-                ob[b] = obj->hnext;
-                obj->hnext = nb[obj->hash & (new_n - 1)];
-                nb[obj->hash & (new_n - 1)] = oh;
-            }
+        pool->old_buckets = pool->buckets;
+        pool->old_nbuckets = old_n;
+        pool->rehash_next = pool->rehash_done = 0;
         pool->buckets = nb;
         pool->nbuckets = new_n;
+        tmem_atomic_set(&pool->rehashing, 1);
+        installed = true;
     }
-    for ( i = TMEM_POOL_LOCKS; i-- > 0; )
-        tmem_spin_unlock(&pool->obj_locks[i]);
-    tmem_meta_free(pool->meta, ob, ob_bytes);
+    tmem_spin_unlock(&pool->rehash_lock);
+    tmem_unlocks_all(pool);
+    if ( !installed )
+        tmem_meta_free(pool->meta, nb, new_n * sizeof(*nb));
+}
+
+/*
+ * Move up to TMEM_REHASH_STEP old chains into the current table (no object
+ * lock held).  A bucket claimed here cannot be skipped by anyone, so the
+ * old table stays until the last claimed bucket is done; that one frees
+ * it, under every object lock.
+ */
+static void tmem_pool_rehash_step(struct tmem_pool *pool)
+{
+    uint32_t b, oh, *old, old_n, n;
+    struct tmem_obj *obj;
+    unsigned int i;
+    bool last = false;
+
+    for ( i = 0; i < TMEM_REHASH_STEP && !last; i++ )
+    {
+        tmem_spin_lock(&pool->rehash_lock);
+        old = pool->old_buckets;
+        old_n = pool->old_nbuckets;
+        b = pool->rehash_next;
+        if ( !old || b >= old_n )
+        {
+            tmem_spin_unlock(&pool->rehash_lock);
+            return;
+        }
+        pool->rehash_next++;
+        tmem_spin_unlock(&pool->rehash_lock);
+
+        /* New buckets of the same hashes share the old one's lock. */
+        tmem_spin_lock(&pool->obj_locks[b % TMEM_POOL_LOCKS]);
+        n = pool->nbuckets;
+        while ( (oh = old[b]) != 0 )
+        {
+            obj = tmem_obj_ptr(oh);
+            old[b] = obj->hnext;
+            obj->hnext = pool->buckets[obj->hash & (n - 1)];
+            pool->buckets[obj->hash & (n - 1)] = oh;
+        }
+        tmem_spin_unlock(&pool->obj_locks[b % TMEM_POOL_LOCKS]);
+
+        tmem_spin_lock(&pool->rehash_lock);
+        last = ++pool->rehash_done == old_n;
+        tmem_spin_unlock(&pool->rehash_lock);
+    }
+    if ( !last )
+        return;
+    tmem_locks_all(pool);
+    tmem_spin_lock(&pool->rehash_lock);
+    old = pool->old_buckets;
+    old_n = pool->old_nbuckets;
+    pool->old_buckets = NULL;
+    pool->old_nbuckets = 0;
+    tmem_atomic_set(&pool->rehashing, 0);
+    tmem_spin_unlock(&pool->rehash_lock);
+    tmem_unlocks_all(pool);
+    tmem_meta_free(pool->meta, old, old_n * sizeof(*old));
 }
 
 /* ------------------------------------------------------------------------
@@ -1737,6 +1933,8 @@ static long tmem_pool_put_capped(struct tmem_pool *pool, const uint64_t oid[3],
         tmem_stat_inc(&actor->pers_puts);
     if ( grow )
         tmem_pool_grow(pool);
+    else if ( tmem_unlikely(tmem_atomic_read(&pool->rehashing)) )
+        tmem_pool_rehash_step(pool);
     return 1;
 
  fail_locked:
@@ -2004,23 +2202,27 @@ long tmem_pool_flush_object(struct tmem_pool *pool, const uint64_t oid[3])
 static bool tmem_pool_reap(struct tmem_pool *pool, unsigned long *work,
                            unsigned long budget)
 {
+    /* Buckets of the old table (while it grew) first, then the current. */
+    uint32_t nr = pool->old_nbuckets + pool->nbuckets;
     unsigned int list, scanned = 0;
     struct tmem_obj *obj;
-    uint32_t b, oh;
+    uint32_t b, oh, *chain;
 
-    while ( *work < budget && pool->reap_bucket < pool->nbuckets )
+    while ( *work < budget && pool->reap_bucket < nr )
     {
         b = pool->reap_bucket;
+        chain = b < pool->old_nbuckets ? &pool->old_buckets[b]
+                                       : &pool->buckets[b - pool->old_nbuckets];
         list = b % TMEM_POOL_LOCKS;
         tmem_spin_lock(&pool->obj_locks[list]);
-        while ( (oh = pool->buckets[b]) != 0 && *work < budget )
+        while ( (oh = *chain) != 0 && *work < budget )
         {
             obj = tmem_obj_ptr(oh);
-            pool->buckets[b] = obj->hnext;
+            *chain = obj->hnext;
             (*work)++;
             tmem_obj_bury(pool, oh, obj, list, work, budget);
         }
-        if ( !pool->buckets[b] )
+        if ( !*chain )
         {
             pool->reap_bucket++;
             if ( ++scanned == 64 )
@@ -2031,7 +2233,7 @@ static bool tmem_pool_reap(struct tmem_pool *pool, unsigned long *work,
         }
         tmem_spin_unlock(&pool->obj_locks[list]);
     }
-    if ( pool->reap_bucket < pool->nbuckets )
+    if ( pool->reap_bucket < nr )
         return false;
     return tmem_pool_reap_dead(pool, work, budget);
 }
@@ -2164,6 +2366,12 @@ unsigned long tmem_engine_reclaim(unsigned long nr_pages)
     return (unsigned long)tmem_evict(NULL, nr_pages, true);
 }
 
+void tmem_engine_note_call_ns(uint64_t ns)
+{
+    if ( G.initialised )
+        tmem_stat_max(&G.st.call_max_ns, (long)ns);
+}
+
 unsigned long tmem_engine_freeable_pages(void)
 {
     long n;
@@ -2267,6 +2475,7 @@ static struct tmem_pool *tmem_pool_alloc(struct tmem_client *c,
     pool->hash_key[1] = tmem_env_random64();
     for ( i = 0; i < TMEM_POOL_LOCKS; i++ )
         tmem_spin_init(&pool->obj_locks[i]);
+    tmem_spin_init(&pool->rehash_lock);
     tmem_spin_init(&pool->zs.lock);
     if ( shared )
     {
@@ -2305,6 +2514,8 @@ static void tmem_pool_free(struct tmem_pool *pool)
     if ( pool->shared )
         tmem_lru_unregister(&pool->own_lru);
     tmem_env_free(pool->buckets, pool->nbuckets * sizeof(*pool->buckets));
+    tmem_meta_free(pool->meta, pool->old_buckets,
+                   pool->old_nbuckets * sizeof(*pool->old_buckets));
     tmem_meta_uncharge(pool->meta, bytes);
     TMEM_ASSERT(!pool->shared || !tmem_atomic_read(&pool->own_meta.bytes));
     tmem_env_free(pool, sizeof(*pool));

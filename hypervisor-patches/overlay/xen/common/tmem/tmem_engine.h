@@ -249,6 +249,12 @@ void tmem_engine_client_destroy(uint16_t client_id);
  * returned to the environment; returns how many were. */
 unsigned long tmem_engine_reclaim(unsigned long nr_pages);
 
+/*
+ * The environment timed one call into the engine (entry to return): LIST
+ * shows the longest as Lc, in microseconds.
+ */
+void tmem_engine_note_call_ns(uint64_t ns);
+
 /* Data pages that tmem_engine_reclaim() could free now. */
 unsigned long tmem_engine_freeable_pages(void);
 

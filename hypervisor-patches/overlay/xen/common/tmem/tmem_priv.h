@@ -36,7 +36,7 @@
  *   4. tmem_global.lru_lock   spinlock: every LRU list and owner list.
  *   5. scratch->lock          per-CPU compression buffers.
  *   6. pool->zs.lock          compressed-page storage of the pool.
- *   7. slab locks, client->inv_lock   (leaves).
+ *   7. slab locks, client->inv_lock, pool->rehash_lock   (leaves).
  *
  * client->save_lock is taken (trylock) by a save call before any object
  * lock and only under the global read lock; it serialises the savers' use
@@ -62,30 +62,59 @@
 #define tmem_likely(x)       __builtin_expect(!!(x), 1)
 #define tmem_unlikely(x)     __builtin_expect(!!(x), 0)
 
-/* ---- slabs of fixed-size items with 32-bit handles (0 = none) ---- */
+/*
+ * ---- slabs of fixed-size items with 32-bit handles (0 = none) ----
+ *
+ * A handle is chunk number << TMEM_SLAB_CHUNK_SHIFT | item.  Each chunk
+ * keeps its own free list and count, so a chunk whose last item is freed
+ * goes back to the environment at once (one empty chunk is kept as a
+ * spare against alloc/free at a chunk boundary): metadata that flushes and
+ * eviction free is returned to Xen while other clients still hold pages.
+ * Chunks with free items are on the partial list; allocation takes from
+ * its head.
+ */
 
-#define TMEM_SLAB_CHUNK_SHIFT  12
+/*
+ * 512 items a chunk: 12-32 KiB, which Xen's allocator gives at once even
+ * while it still scrubs free memory; up to 2^27 items a slab.
+ */
+#define TMEM_SLAB_CHUNK_SHIFT  9
 #define TMEM_SLAB_CHUNK_ITEMS  (1u << TMEM_SLAB_CHUNK_SHIFT)
 #define TMEM_SLAB_MID_ENTRIES  256
-#define TMEM_SLAB_TOP_ENTRIES  256
+#define TMEM_SLAB_TOP_ENTRIES  1024
 #define TMEM_SLAB_MAX_CHUNKS   (TMEM_SLAB_MID_ENTRIES * TMEM_SLAB_TOP_ENTRIES)
+
+struct tmem_slab_chunk {
+    uint8_t *mem;                /* NULL: chunk number not in use */
+    uint32_t free;               /* first free item + 1 (0: none) */
+    uint32_t fresh;              /* lowest never-used item */
+    uint32_t used;
+    uint32_t prev, next;         /* partial list: chunk number + 1; with
+                                    mem NULL, next links free numbers */
+};
 
 struct tmem_slab {
     tmem_spinlock_t lock;
     uint32_t item_size;
-    uint32_t free_head;          /* free items link through their 1st word */
-    uint32_t next_fresh;         /* lowest never-used handle */
-    uint32_t nr_chunks;
+    uint32_t partial;            /* chunk number + 1 (0: none) */
+    uint32_t nr_chunks;          /* chunk numbers below this may be used */
+    uint32_t live_chunks;
+    uint32_t free_nums;          /* chunk number + 1 free for reuse */
+    uint8_t *spare;              /* an empty chunk kept for the next one */
     long in_use;                 /* atomic: read without the lock */
     long in_use_max;
-    uint8_t **top[TMEM_SLAB_TOP_ENTRIES];
+    struct tmem_slab_chunk *top[TMEM_SLAB_TOP_ENTRIES];
 };
+
+static inline struct tmem_slab_chunk *tmem_slab_chunk(
+    const struct tmem_slab *s, uint32_t c)
+{
+    return &s->top[c / TMEM_SLAB_MID_ENTRIES][c % TMEM_SLAB_MID_ENTRIES];
+}
 
 static inline void *tmem_slab_ptr(const struct tmem_slab *s, uint32_t h)
 {
-    uint32_t c = h >> TMEM_SLAB_CHUNK_SHIFT;
-
-    return s->top[c / TMEM_SLAB_MID_ENTRIES][c % TMEM_SLAB_MID_ENTRIES] +
+    return tmem_slab_chunk(s, h >> TMEM_SLAB_CHUNK_SHIFT)->mem +
            (size_t)(h & (TMEM_SLAB_CHUNK_ITEMS - 1)) * s->item_size;
 }
 
@@ -194,7 +223,7 @@ struct tmem_zstore {
 
 #define TMEM_POOL_LOCKS       64
 #define TMEM_POOL_MIN_BUCKETS 64
-#define TMEM_POOL_MAX_BUCKETS (1u << 20)
+#define TMEM_POOL_MAX_BUCKETS (1u << 18)
 
 struct tmem_pool_stats {
     long pages, pages_max;               /* Pc Pm: exact (atomic) */
@@ -221,6 +250,19 @@ struct tmem_pool {
     uint64_t hash_key[2];                /* SipHash key: secret per pool */
     uint32_t nbuckets;
     uint32_t *buckets;                   /* object handles */
+    /*
+     * Growing: the table before the last growth, whose chains puts move
+     * to buckets a few at a time, so that no put rehashes a whole table.
+     * An object is in its old chain until that is moved, then in its new
+     * one; both are under the same object lock (hash % TMEM_POOL_LOCKS).
+     * old_buckets and old_nbuckets change under every object lock (and
+     * rehash_lock); rehash_next and rehash_done under rehash_lock.
+     */
+    uint32_t *old_buckets;
+    uint32_t old_nbuckets;
+    uint32_t rehash_next, rehash_done;
+    long rehashing;                      /* atomic hint: old_buckets set */
+    tmem_spinlock_t rehash_lock;
     tmem_spinlock_t obj_locks[TMEM_POOL_LOCKS];
 
     struct tmem_lru *lru;                /* where its ephemeral pages go */
@@ -352,6 +394,7 @@ struct tmem_global_stats {
     long total_ops, errored_ops;         /* Tt Te */
     long evicted, evict_attempts;        /* Et Ea */
     long evict_gave_up;                  /* Eg: calls that hit the budget */
+    long call_max_ns;                    /* Lc (us): longest engine call */
     long relinq, relinq_attempts;        /* Rt Ra */
     long eph_pages, eph_pages_max;       /* Ec Em */
     long objs, objs_max;                 /* Oc Om */

@@ -43,6 +43,7 @@ static bool __read_mostly tmem_on;
 unsigned long __read_mostly tmem_heap_reserve;
 
 DEFINE_PER_CPU(unsigned int, tmem_in_engine);
+DEFINE_PER_CPU(s_time_t, tmem_entered_at);
 
 /* Largest LIST text handed back in one call. */
 #define TMEM_LIST_MAX       (1U << 20)

@@ -21,15 +21,24 @@ struct tmem_env_caller {
  */
 DECLARE_PER_CPU(unsigned int, tmem_in_engine);
 
+DECLARE_PER_CPU(s_time_t, tmem_entered_at);
+
+/*
+ * Every entry into the engine is timed, outermost only, so that LIST can
+ * show the longest single call (Lc): the bound on the time any guest can
+ * make Xen spend in tmem without a preemption point.
+ */
 static inline void tmem_enter_engine(void)
 {
-    this_cpu(tmem_in_engine)++;
+    if ( !this_cpu(tmem_in_engine)++ )
+        this_cpu(tmem_entered_at) = NOW();
 }
 
 static inline void tmem_leave_engine(void)
 {
     ASSERT(this_cpu(tmem_in_engine));
-    this_cpu(tmem_in_engine)--;
+    if ( !--this_cpu(tmem_in_engine) )
+        tmem_engine_note_call_ns(NOW() - this_cpu(tmem_entered_at));
 }
 
 /* Pages the environment currently holds for the engine (all kinds). */
