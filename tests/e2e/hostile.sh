@@ -1,26 +1,37 @@
 # A hostile guest attacks tmem for 30 s (bad pool ids, reserved flags,
 # foreign and out-of-range frames, ops on destroyed pools, floods of puts
-# beyond its memory) while an honest guest swaps through tmem: Xen stays up,
-# the honest guest verifies clean, every answer the attacker got is one the
-# ABI allows, and its persistent pages never exceed its own maximum memory.
+# beyond its memory, floods of zero pages that cost only metadata, pool
+# destroys of tens of thousands of pages) while an honest guest swaps
+# through tmem: Xen stays up, the honest guest verifies clean, every answer
+# the attacker got is one the ABI allows, its persistent pages never exceed
+# its own maximum memory and the metadata Xen holds for it never exceeds
+# its metadata limit (tmem-list Mb <= Ml).
 # lab-xen: tmem
 # lab-memory: 2048
 # lab-timeout: 240
 # lab-disks: swap:512M
 . /lab/dom0-lib.sh
-lab_plan 14
+lab_plan 17
 lab_ok "honest guest starts" guest_start honest 128 "tmem=1 lab.run=swap" /dev/vda
 lab_ok "hostile guest starts" guest_start hostile 128 "lab.run=hostile lab.seed=$(date +%s)"
 hid=$(xl domid hostile)
-# Watch the attacker's persistent pages from dom0 while it runs.
-peak=0
+# Watch the attacker's persistent pages and metadata from dom0 while it
+# runs: "pages metadata_bytes metadata_limit".
+peak=0 meta_peak=0 meta_over=0 meta_limit=0
 while [ -z "$(guest_result hostile counters_done)" ] && xl domid hostile >/dev/null 2>&1; do
-	now=$(xl tmem-list -l -a 2>/dev/null | awk -v ci="$hid" '
-		index($0, "P=CI:" ci ",") == 1 && /PT:PP/ {
-			n = split($0, kv, ","); for (i = 1; i <= n; i++) if (kv[i] ~ /^Pc:/) s += substr(kv[i], 4)
-		} END { print s + 0 }')
-	[ "$now" -gt "$peak" ] && peak=$now
-	sleep 2
+	set -- $(xl tmem-list -l -a 2>/dev/null | awk -v ci="$hid" '
+		function val(k,   i, n, kv) {
+			n = split($0, kv, ","); for (i = 1; i <= n; i++) if (index(kv[i], k ":") == 1) return substr(kv[i], length(k) + 2)
+			return 0
+		}
+		index($0, "P=CI:" ci ",") == 1 && /PT:PP/ { s += val("Pc") }
+		index($0, "C=CI:" ci ",") == 1 { mb = val("Mb"); ml = val("Ml") }
+		END { print s + 0, mb + 0, ml + 0 }')
+	[ "${1:-0}" -gt "$peak" ] && peak=$1
+	[ "${2:-0}" -gt "$meta_peak" ] && meta_peak=$2
+	[ "${3:-0}" -gt 0 ] && meta_limit=$3
+	[ "${2:-0}" -gt "${3:-0}" ] && meta_over=$((meta_over + 1))
+	sleep 1
 done
 guest_wait hostile 90
 guest_wait honest 150
@@ -29,6 +40,9 @@ r() { guest_result hostile "$1"; }
 # guest holds, as the module read it from Xen at load.
 allowance=$(r hostile_quota_pages)
 lab_note "attacker: $(r hostile_ops) ops, $(r hostile_errors) refused, $(r hostile_enomem) ENOMEM, peak $(r hostile_max_persistent_pages) persistent pages (dom0 saw $peak), allowance $allowance"
+g() { xl tmem-list -l -a | awk -F'[=,]' -v k="$1" '/^G=/ { for (i = 2; i <= NF; i++) if (index($i, k ":") == 1) print substr($i, length(k) + 2) }'; }
+lab_note "metadata floods: $(r hostile_meta_floods) run, $(r hostile_meta_flood_enomem) stopped by -ENOMEM, at most $(r hostile_meta_flood_pages) zero pages; dom0 saw at most $meta_peak metadata bytes of a $meta_limit-byte limit"
+lab_note "longest tmem call in Xen $(g Lc) us: guest op $(g Lg) us (cmd $(g Lo)), control $(g Lt) us (cmd $(g Lq)), domain teardown step $(g Lk) us, allocator reclaim $(g Lr) us"
 lab_ok "Xen is still up" xl info
 lab_cmp "the attack ran to its end" "$(r hostile_done)" -eq 1
 lab_cmp "the attacker issued operations" "$(r hostile_ops)" -gt 10000
@@ -38,6 +52,9 @@ lab_cmp "its floods were stopped with -ENOMEM" "$(r hostile_flood_enomem)" -ge 1
 lab_cmp "its maximum leaves room beyond its 128 MiB (pages)" "${allowance:-0}" -gt 65536
 lab_cmp "its persistent pages never exceeded its maximum (module's count)" "$(r hostile_max_persistent_pages)" -le "$allowance"
 lab_cmp "nor as dom0 saw them" "$peak" -le "$allowance"
+lab_cmp "a metadata flood was stopped with -ENOMEM" "$(r hostile_meta_flood_enomem)" -ge 1
+lab_cmp "dom0 saw the attacker's metadata account in use (bytes)" "$meta_peak" -gt 1048576
+lab_cmp "its metadata never exceeded its limit (samples over)" "$meta_over" -eq 0
 lab_cmp "the module unloaded cleanly" "$(r hostile_rmmod_rc)" -eq 0
 lab_cmp "the honest guest's pages all verified" "$(guest_result honest mismatches)" -eq 0
 lab_cmp "the honest guest finished" "$(guest_result honest guest_rc)" -eq 0

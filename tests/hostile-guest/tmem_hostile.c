@@ -32,7 +32,10 @@
  *  - FLUSH_PAGE and FLUSH_OBJECT on its keys and on random oids (1);
  *  - every few seconds a flood of persistent puts of distinct pages, until
  *    -ENOMEM, then half of the flood is flushed again (or the pool is
- *    destroyed).
+ *    destroyed); every other flood is a metadata flood instead: zero
+ *    pages (no data page needed) each in an object of its own at a sparse
+ *    index, which costs Xen only metadata, until the client's metadata
+ *    limit answers -ENOMEM.
  * It remembers every page it holds ((pool, oid, index) -> version, the
  * content being a function of seed and version), so that it also checks
  * that a persistent page is there and intact until flushed, that an
@@ -53,6 +56,9 @@
  *                             minus flushes, failed puts and destroys);
  *   persistent_pages          persistent pages held now;
  *   floods                    floods run; flood_enomem: ended by -ENOMEM;
+ *   meta_floods               metadata floods run; meta_flood_enomem: ended
+ *                             by -ENOMEM, meta_flood_pages: pages the
+ *                             largest one stored;
  *   quota_pages               the allowance above (-1: unknown);
  *   exclusive                 1 if all 16 pool slots were this module's;
  *   done                      1 once the run is over.
@@ -132,6 +138,18 @@ MODULE_PARM_DESC(floods, "Floods of persistent puts run");
 static uint flood_enomem;
 module_param(flood_enomem, uint, 0444);
 MODULE_PARM_DESC(flood_enomem, "Floods that ended with -ENOMEM");
+
+static uint meta_floods;
+module_param(meta_floods, uint, 0444);
+MODULE_PARM_DESC(meta_floods, "Metadata floods run");
+
+static uint meta_flood_enomem;
+module_param(meta_flood_enomem, uint, 0444);
+MODULE_PARM_DESC(meta_flood_enomem, "Metadata floods Xen stopped with -ENOMEM");
+
+static ulong meta_flood_pages;
+module_param(meta_flood_pages, ulong, 0444);
+MODULE_PARM_DESC(meta_flood_pages, "Pages the largest metadata flood stored");
 
 static long quota_pages = -1;
 module_param(quota_pages, long, 0444);
@@ -244,6 +262,7 @@ struct hostile {
 	struct rnd_state rnd;
 	struct hostile_slot slot[HOSTILE_SLOTS];
 	struct page *pages[HOSTILE_NR_PAGES];
+	struct page *zero;	/* never written: same-filled */
 	u64 serial;		/* version of the last page put */
 	unsigned long held;	/* persistent pages held */
 	u64 max_ram_page;	/* the host's highest RAM frame + 1 */
@@ -1074,6 +1093,70 @@ static void hostile_flood(struct hostile *h)
 		hostile_flood_release(h, pool);
 }
 
+/*
+ * Zero pages need no data page in Xen, only metadata, and each one here
+ * gets an object of its own and a sparse index, so a whole index path:
+ * the most metadata a put can cost.  Xen must stop it with -ENOMEM at the
+ * client's metadata limit, whatever the allowance (which these pages do
+ * not use).
+ */
+static void hostile_meta_flood(struct hostile *h)
+{
+	unsigned long cap, puts = 0, stored = 0;
+	int pool = hostile_live_pool(h, 1);
+	const char *end = "stopped";
+	struct hostile_slot *s;
+	struct abi_tmem_op t;
+	u64 key, obj;
+	long rc = 0;
+
+	memset(&t, 0, sizeof(t));
+	if (pool < 0)
+		return;
+	s = &h->slot[pool];
+	cap = quota_pages >= 0 ?
+	      (unsigned long)quota_pages + HOSTILE_QUOTA_SLACK : flood_max;
+	if (s->flood_hi == s->flood_lo)
+		s->flood_lo = h->next_flood_obj;
+	while (!hostile_should_stop(h)) {
+		if (h->held >= cap) {
+			end = "cap";
+			break;
+		}
+		obj = h->next_flood_obj++;
+		key = hostile_key(obj, hr32(h) | BIT(31));
+		s->flood_hi = obj + 1;
+		hostile_page_op(h, &t, ABI_TMEM_PUT_PAGE, pool, key,
+				xen_page_to_gfn(h->zero));
+		rc = hostile_call(h, OP_FLOOD_PUT, &t);
+		puts++;
+		if (rc == 1) {
+			hostile_remember(h, pool, key, HOSTILE_VER_UNKNOWN);
+			stored++;
+		} else {
+			if (rc == -ABI_ENOMEM) {
+				end = "-ENOMEM";
+				WRITE_ONCE(meta_flood_enomem,
+					   meta_flood_enomem + 1);
+			} else {
+				end = "error";
+				hostile_violation(h, OP_FLOOD_PUT, &t, rc,
+						  "flood put: 1 or -ENOMEM");
+			}
+			hostile_forget(h, s, key);
+			break;
+		}
+		cond_resched();
+	}
+	if (stored > meta_flood_pages)
+		WRITE_ONCE(meta_flood_pages, stored);
+	WRITE_ONCE(meta_floods, meta_floods + 1);
+	pr_info("metadata flood %u: pool %d, %lu puts, %lu zero pages stored, %s\n",
+		meta_floods, pool, puts, stored, end);
+	if (!hostile_should_stop(h))
+		hostile_flood_release(h, pool);
+}
+
 /* ---- the run ----------------------------------------------------------- */
 
 static enum hostile_op hostile_pick_op(struct hostile *h)
@@ -1146,7 +1229,10 @@ static void hostile_run(struct hostile *h)
 
 	while (!hostile_should_stop(h)) {
 		if (time_after_eq(jiffies, h->next_flood)) {
-			hostile_flood(h);
+			if ((floods + meta_floods) & 1)
+				hostile_meta_flood(h);
+			else
+				hostile_flood(h);
 			h->next_flood = jiffies + HZ + hrange(h, 3 * HZ);
 		} else {
 			hostile_one(h);
@@ -1161,9 +1247,10 @@ static void hostile_summary(struct hostile *h, bool stopped)
 	enum hostile_op op;
 	int b, len;
 
-	pr_info("%lu ops, %lu ok, %lu errors, %lu enomem, %lu violations, max %lu persistent pages (allowance %ld), %u floods (%u to -ENOMEM), %sexclusive, seed %lu%s\n",
+	pr_info("%lu ops, %lu ok, %lu errors, %lu enomem, %lu violations, max %lu persistent pages (allowance %ld), %u floods (%u to -ENOMEM), %u metadata floods (%u to -ENOMEM, at most %lu pages), %sexclusive, seed %lu%s\n",
 		ops, ok, errors, enomem, violations, max_persistent_pages,
-		quota_pages, floods, flood_enomem, exclusive ? "" : "not ",
+		quota_pages, floods, flood_enomem, meta_floods,
+		meta_flood_enomem, meta_flood_pages, exclusive ? "" : "not ",
 		seed, stopped ? ", stopped early" : "");
 	for (op = 0; op < OP_NR; op++) {
 		len = scnprintf(line, sizeof(line), "%s:",
@@ -1266,6 +1353,8 @@ static void hostile_free(struct hostile *h)
 	for (i = 0; i < HOSTILE_NR_PAGES; i++)
 		if (h->pages[i])
 			__free_page(h->pages[i]);
+	if (h->zero)
+		__free_page(h->zero);
 	kfree(h);
 }
 
@@ -1293,6 +1382,11 @@ static int __init tmem_hostile_init(void)
 			hostile_free(h);
 			return -ENOMEM;
 		}
+	}
+	h->zero = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!h->zero) {
+		hostile_free(h);
+		return -ENOMEM;
 	}
 	prandom_seed_state(&h->rnd, seed);
 	for (op = 0; op < OP_NR; op++)

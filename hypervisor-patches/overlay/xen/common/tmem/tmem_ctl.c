@@ -201,6 +201,17 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
         tmem_text_kv(t, "Pm", RD(&st->pgds_max));
         tmem_text_kv(t, "Fc", tmem_data_pages_count());
         tmem_text_kv(t, "Fm", RD(&st->data_pages_max));
+        tmem_text_kv(t, "Lg", RD(&st->call_kind_ns[TMEM_ENGINE_CALL_GUEST]) /
+                              1000);
+        tmem_text_kv(t, "Lo", RD(&st->call_kind_cmd[TMEM_ENGINE_CALL_GUEST]));
+        tmem_text_kv(t, "Lt",
+                     RD(&st->call_kind_ns[TMEM_ENGINE_CALL_CONTROL]) / 1000);
+        tmem_text_kv(t, "Lq",
+                     RD(&st->call_kind_cmd[TMEM_ENGINE_CALL_CONTROL]));
+        tmem_text_kv(t, "Lk", RD(&st->call_kind_ns[TMEM_ENGINE_CALL_KILL]) /
+                              1000);
+        tmem_text_kv(t, "Lr",
+                     RD(&st->call_kind_ns[TMEM_ENGINE_CALL_RECLAIM]) / 1000);
     }
     tmem_text_putc(t, '\n');
 

@@ -2366,10 +2366,17 @@ unsigned long tmem_engine_reclaim(unsigned long nr_pages)
     return (unsigned long)tmem_evict(NULL, nr_pages, true);
 }
 
-void tmem_engine_note_call_ns(uint64_t ns)
+void tmem_engine_note_call_ns(unsigned int kind, uint32_t cmd, uint64_t ns)
 {
-    if ( G.initialised )
-        tmem_stat_max(&G.st.call_max_ns, (long)ns);
+    if ( !G.initialised || kind >= TMEM_ENGINE_CALL_KINDS )
+        return;
+    tmem_stat_max(&G.st.call_max_ns, (long)ns);
+    if ( (long)ns > tmem_atomic_read(&G.st.call_kind_ns[kind]) )
+    {
+        /* Statistics: the pair may tear under a race, harmlessly. */
+        tmem_atomic_set(&G.st.call_kind_ns[kind], (long)ns);
+        tmem_atomic_set(&G.st.call_kind_cmd[kind], (long)cmd);
+    }
 }
 
 unsigned long tmem_engine_freeable_pages(void)

@@ -250,10 +250,18 @@ void tmem_engine_client_destroy(uint16_t client_id);
 unsigned long tmem_engine_reclaim(unsigned long nr_pages);
 
 /*
- * The environment timed one call into the engine (entry to return): LIST
- * shows the longest as Lc, in microseconds.
+ * The environment timed one call into the engine (entry to return), of a
+ * kind below, with its command (guest or control; 0 otherwise): LIST shows
+ * the longest as Lc, in microseconds, and with the long form the longest
+ * of each kind (Lg Lt Lk Lr) and the commands of the longest guest and
+ * control calls (Lo Lq).
  */
-void tmem_engine_note_call_ns(uint64_t ns);
+#define TMEM_ENGINE_CALL_GUEST    0
+#define TMEM_ENGINE_CALL_CONTROL  1
+#define TMEM_ENGINE_CALL_KILL     2
+#define TMEM_ENGINE_CALL_RECLAIM  3
+#define TMEM_ENGINE_CALL_KINDS    4
+void tmem_engine_note_call_ns(unsigned int kind, uint32_t cmd, uint64_t ns);
 
 /* Data pages that tmem_engine_reclaim() could free now. */
 unsigned long tmem_engine_freeable_pages(void);

@@ -395,6 +395,8 @@ struct tmem_global_stats {
     long evicted, evict_attempts;        /* Et Ea */
     long evict_gave_up;                  /* Eg: calls that hit the budget */
     long call_max_ns;                    /* Lc (us): longest engine call */
+    long call_kind_ns[TMEM_ENGINE_CALL_KINDS];   /* Lg Lt Lk Lr */
+    long call_kind_cmd[TMEM_ENGINE_CALL_KINDS];  /* Lo Lq */
     long relinq, relinq_attempts;        /* Rt Ra */
     long eph_pages, eph_pages_max;       /* Ec Em */
     long objs, objs_max;                 /* Oc Om */

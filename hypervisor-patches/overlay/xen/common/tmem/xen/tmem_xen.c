@@ -102,7 +102,7 @@ static long tmem_guest_call(const struct tmem_engine_op *eop)
 
     tmem_enter_engine();
     rc = tmem_engine_guest_op(&caller, currd->domain_id, eop);
-    tmem_leave_engine();
+    tmem_leave_engine_as(TMEM_ENGINE_CALL_GUEST, eop->cmd);
 
     return rc;
 }
@@ -206,7 +206,7 @@ static long engine_control(struct tmem_engine_ctl *ctl)
 
     tmem_enter_engine();
     rc = tmem_engine_control(ctl);
-    tmem_leave_engine();
+    tmem_leave_engine_as(TMEM_ENGINE_CALL_CONTROL, ctl->cmd);
 
     return rc;
 }
@@ -1005,7 +1005,7 @@ static unsigned long reclaim(unsigned long nr)
 
     tmem_enter_engine();
     done = tmem_engine_reclaim(nr);
-    tmem_leave_engine();
+    tmem_leave_engine_as(TMEM_ENGINE_CALL_RECLAIM, 0);
 
     return done;
 }
@@ -1058,7 +1058,7 @@ int tmem_domain_kill(struct domain *d)
 
     tmem_enter_engine();
     rc = tmem_engine_client_destroy_step(d->domain_id);
-    tmem_leave_engine();
+    tmem_leave_engine_as(TMEM_ENGINE_CALL_KILL, 0);
     if ( rc )
         return rc;
 

@@ -34,11 +34,12 @@ static inline void tmem_enter_engine(void)
         this_cpu(tmem_entered_at) = NOW();
 }
 
-static inline void tmem_leave_engine(void)
+static inline void tmem_leave_engine_as(unsigned int kind, uint32_t cmd)
 {
     ASSERT(this_cpu(tmem_in_engine));
     if ( !--this_cpu(tmem_in_engine) )
-        tmem_engine_note_call_ns(NOW() - this_cpu(tmem_entered_at));
+        tmem_engine_note_call_ns(kind, cmd,
+                                 NOW() - this_cpu(tmem_entered_at));
 }
 
 /* Pages the environment currently holds for the engine (all kinds). */
