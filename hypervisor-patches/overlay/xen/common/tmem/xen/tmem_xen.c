@@ -91,11 +91,18 @@ __initcall(tmem_xen_init);
 /* Hypercall 38                                                        */
 /* ------------------------------------------------------------------ */
 
-static long tmem_guest_call(const struct tmem_engine_op *eop)
+/*
+ * The engine's "call again" (a teardown not done in one bounded step)
+ * becomes a continuation of the guest's hypercall, uops unchanged.
+ */
+static long tmem_guest_call(const struct tmem_engine_op *eop,
+                            XEN_GUEST_HANDLE_PARAM(void) uops)
 {
     struct domain *currd = current->domain;
     struct tmem_env_caller caller = { .d = currd };
     long rc;
+
+    BUILD_BUG_ON(TMEM_ERESTART != ERESTART);
 
     if ( currd->is_dying )
         return -ENODEV;
@@ -103,6 +110,9 @@ static long tmem_guest_call(const struct tmem_engine_op *eop)
     tmem_enter_engine();
     rc = tmem_engine_guest_op(&caller, currd->domain_id, eop);
     tmem_leave_engine_as(TMEM_ENGINE_CALL_GUEST, eop->cmd);
+
+    if ( rc == -ERESTART )
+        rc = hypercall_create_continuation(__HYPERVISOR_tmem_op, "h", uops);
 
     return rc;
 }
@@ -147,8 +157,6 @@ long do_tmem_op(XEN_GUEST_HANDLE_PARAM(void) uops)
 
     BUILD_BUG_ON(sizeof(struct tmem_op) != 56);
     BUILD_BUG_ON(offsetof(struct tmem_op, u.gen.cmfn) != 48);
-    /* The engine's "call again" is Xen's: it becomes a continuation. */
-    BUILD_BUG_ON(TMEM_ERESTART != ERESTART);
 
     if ( rc )
         return rc;
@@ -158,11 +166,7 @@ long do_tmem_op(XEN_GUEST_HANDLE_PARAM(void) uops)
 
     DECODE_TMEM_OP(&eop, &op);
 
-    rc = tmem_guest_call(&eop);
-    if ( rc == -ERESTART )
-        rc = hypercall_create_continuation(__HYPERVISOR_tmem_op, "h", uops);
-
-    return rc;
+    return tmem_guest_call(&eop, uops);
 }
 
 #ifdef CONFIG_COMPAT
@@ -188,11 +192,7 @@ int compat_tmem_op(XEN_GUEST_HANDLE_PARAM(void) uops)
 
     DECODE_TMEM_OP(&eop, &op);
 
-    rc = tmem_guest_call(&eop);
-    if ( rc == -ERESTART )
-        rc = hypercall_create_continuation(__HYPERVISOR_tmem_op, "h", uops);
-
-    return rc;
+    return tmem_guest_call(&eop, uops);
 }
 #endif /* CONFIG_COMPAT */
 
