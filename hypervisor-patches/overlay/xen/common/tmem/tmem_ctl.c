@@ -212,6 +212,8 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
                               1000);
         tmem_text_kv(t, "Lr",
                      RD(&st->call_kind_ns[TMEM_ENGINE_CALL_RECLAIM]) / 1000);
+        tmem_text_kv(t, "Ln", RD(&st->calls));
+        tmem_text_kv(t, "L1", RD(&st->calls_over_1ms));
     }
     tmem_text_putc(t, '\n');
 

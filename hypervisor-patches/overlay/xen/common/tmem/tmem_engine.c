@@ -2370,6 +2370,9 @@ void tmem_engine_note_call_ns(unsigned int kind, uint32_t cmd, uint64_t ns)
 {
     if ( !G.initialised || kind >= TMEM_ENGINE_CALL_KINDS )
         return;
+    tmem_stat_inc(&G.st.calls);
+    if ( ns > 1000000 )
+        tmem_stat_inc(&G.st.calls_over_1ms);
     tmem_stat_max(&G.st.call_max_ns, (long)ns);
     if ( (long)ns > tmem_atomic_read(&G.st.call_kind_ns[kind]) )
     {

@@ -397,6 +397,7 @@ struct tmem_global_stats {
     long call_max_ns;                    /* Lc (us): longest engine call */
     long call_kind_ns[TMEM_ENGINE_CALL_KINDS];   /* Lg Lt Lk Lr */
     long call_kind_cmd[TMEM_ENGINE_CALL_KINDS];  /* Lo Lq */
+    long calls, calls_over_1ms;                 /* Ln L1 */
     long relinq, relinq_attempts;        /* Rt Ra */
     long eph_pages, eph_pages_max;       /* Ec Em */
     long objs, objs_max;                 /* Oc Om */
