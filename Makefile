@@ -2,7 +2,8 @@
 # sources to the lab's images and the tests.
 #
 #   make demo    build what is missing, boot the lab, show tmem at work
-#   make test    every test: userspace checks, the builds, the lab scenarios
+#   make test    every test: userspace checks and sanitizers, the builds, the
+#                lab scenarios
 #   make help    the other targets
 
 SHELL := /bin/bash
@@ -48,7 +49,7 @@ help:
 	@echo "make e2e       run every lab scenario"
 	@echo "make demo      the main job: a tmem guest under memory pressure, explained"
 	@echo "make check     fast userspace tests; check-asan, check-tsan, fuzz, bench"
-	@echo "make test      everything: check, the builds, and e2e"
+	@echo "make test      everything: check, check-asan, check-tsan, the builds, and e2e"
 
 deps:
 	@$(TOP)/tools/deps.sh
@@ -181,6 +182,7 @@ check: check-lab-tools check-engine check-guest-module-sims
 test:
 	@$(STAGE) "deps" $(MAKE) --no-print-directory deps
 	@$(STAGE) "userspace checks" $(MAKE) --no-print-directory -j2 -Otarget check
+	@$(STAGE) "sanitizers" $(MAKE) --no-print-directory check-asan check-tsan
 	@$(STAGE) "builds" $(MAKE) --no-print-directory xen tools guest images
 	@$(STAGE) "checkpatch" $(MAKE) --no-print-directory checkpatch
 	@$(STAGE) "end-to-end" $(MAKE) --no-print-directory e2e

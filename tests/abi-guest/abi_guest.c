@@ -47,6 +47,12 @@ static unsigned int failed;
 module_param(failed, uint, 0444);
 MODULE_PARM_DESC(failed, "Checks failed by the last run");
 
+/* This backend can neither freeze its client nor limit its memory. */
+static unsigned int expected = ABI_SUITE_FRESH_CHECKS -
+			       ABI_SUITE_FREEZE_CHECKS - ABI_SUITE_NOMEM_CHECKS;
+module_param(expected, uint, 0444);
+MODULE_PARM_DESC(expected, "Checks the suite makes here for a fresh client");
+
 struct abi_ctx {
 	struct page *pages[ABI_NR_PAGES];
 	u8 *scratch;			/* expected content for abi_page_check */

@@ -42,7 +42,7 @@ allowance=$(r hostile_quota_pages)
 lab_note "attacker: $(r hostile_ops) ops, $(r hostile_errors) refused, $(r hostile_enomem) ENOMEM, peak $(r hostile_max_persistent_pages) persistent pages (dom0 saw $peak), allowance $allowance"
 g() { xl tmem-list -l -a | awk -F'[=,]' -v k="$1" '/^G=/ { for (i = 2; i <= NF; i++) if (index($i, k ":") == 1) print substr($i, length(k) + 2) }'; }
 lab_note "metadata floods: $(r hostile_meta_floods) run, $(r hostile_meta_flood_enomem) stopped by -ENOMEM, at most $(r hostile_meta_flood_pages) zero pages; dom0 saw at most $meta_peak metadata bytes of a $meta_limit-byte limit"
-lab_note "longest tmem call in Xen $(g Lc) us: guest op $(g Lg) us (cmd $(g Lo)), control $(g Lt) us (cmd $(g Lq)), domain teardown step $(g Lk) us, allocator reclaim $(g Lr) us"
+lab_note "longest tmem call in Xen $(g Lc) us: guest op $(g Lg) us (cmd $(g Lo)), control $(g Lt) us (cmd $(g Lq)), domain teardown step $(g Lk) us, allocator reclaim $(g Lr) us; $(g L1) of $(g Ln) calls took over 1 ms"
 lab_ok "Xen is still up" xl info
 lab_cmp "the attack ran to its end" "$(r hostile_done)" -eq 1
 lab_cmp "the attacker issued operations" "$(r hostile_ops)" -gt 10000

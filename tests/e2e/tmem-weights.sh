@@ -8,7 +8,7 @@
 # lab-timeout: 300
 # lab-disks: swap1:512M data1:@data-fileset swap2:512M data2:@data-fileset
 . /lab/dom0-lib.sh
-lab_plan 14
+lab_plan 15
 lab_ok "g1 starts" guest_start g1 128 "tmem=1 lab.run=pressure lab.mib=200" /dev/vda /dev/vdb
 lab_ok "g2 starts" guest_start g2 128 "tmem=1 lab.run=pressure lab.mib=200" /dev/vdc /dev/vdd
 id1=$(xl domid g1)
@@ -34,6 +34,9 @@ f2=$(TMEM_LIST= tmem_field C Ec "$id2")
 lab_note "after: ephemeral pages g1 $f1, g2 $f2; evicted $(TMEM_LIST= tmem_field G Et) (before $evicted0)"
 lab_cmp "Xen evicted ephemeral pages" "$(TMEM_LIST= tmem_field G Et)" -gt "${evicted0:-0}"
 lab_cmp "the light guest lost more ephemeral pages than the heavy one" $((${e1:-0} - ${f1:-0})) -gt $((${e2:-0} - ${f2:-0}))
+# Eviction takes from the owner furthest over its weighted share, so what
+# is left follows the weights 1:30: at least half that ratio, measured.
+lab_cmp "the heavy guest kept over 15 times the light one's pages (weights 1:30)" "${f2:-0}" -gt $((${f1:-0} * 15))
 guest_signal g1 squeezed
 guest_signal g2 squeezed
 guest_wait g3 90

@@ -78,12 +78,16 @@ static void fail(const char *what, int cli, int thr, long r)
                 cli, thr, r);
 }
 
+/* Fewest successful puts and gets per kind of pool a run must see. */
+#define STRESS_MIN_GOOD 1000
+
 struct worker {
     pthread_t th;
     int cli, thr;
     uint64_t rng;
     struct hguest g;
     uint32_t pers_ver[NKEY];     /* 0 = absent */
+    long good_puts[3], good_gets[3];     /* per pool */
 };
 
 static struct worker workers[NCLI][NTHR];
@@ -134,6 +138,7 @@ static void *worker_main(void *arg)
             rc = wop(w, TMEM_ENGINE_CMD_PUT_PAGE, pool, oid, index, 0);
             if ( rc == 1 )
             {
+                w->good_puts[pool]++;
                 if ( pool == 1 )
                     w->pers_ver[key] = version;
             }
@@ -157,6 +162,7 @@ static void *worker_main(void *arg)
                 struct page_hdr h;
 
                 memcpy(&h, hg_frame(&w->g, 1), sizeof(h));
+                w->good_gets[pool]++;
                 if ( !page_ok(hg_frame(&w->g, 1), oid, index) )
                     fail("get returned a foreign or torn page", w->cli,
                          w->thr, rc);
@@ -370,6 +376,34 @@ int main(int argc, char **argv)
     printf("# %ld operations in %.1f s by %d worker threads + 3 helpers\n",
            total_ops, seconds, NCLI * NTHR);
     CHECK_EQ(errors, 0);
+    /*
+     * Floors: a regression where puts or gets all fail (and are accepted
+     * as -ENOMEM or misses) must not pass.  The clients that are not kept
+     * frozen store and find pages in every pool.
+     */
+    {
+        static const char *const name[3] = {
+            "private ephemeral", "persistent", "shared ephemeral",
+        };
+        long puts[3] = { 0 }, gets[3] = { 0 };
+        int p;
+
+        for ( c = 0; c < NCLI; c++ )
+            for ( t = 0; t < NTHR; t++ )
+                for ( p = 0; p < 3 && c != FREEZE_CLI; p++ )
+                {
+                    puts[p] += workers[c][t].good_puts[p];
+                    gets[p] += workers[c][t].good_gets[p];
+                }
+        for ( p = 0; p < 3; p++ )
+        {
+            printf("# %s pools: %ld puts stored, %ld gets found\n", name[p],
+                   puts[p], gets[p]);
+            CHECK(puts[p] >= STRESS_MIN_GOOD && gets[p] >= STRESS_MIN_GOOD,
+                  "%s pools: only %ld good puts and %ld good gets", name[p],
+                  puts[p], gets[p]);
+        }
+    }
     for ( c = 0; c < NCLI; c++ )
     {
         tmem_engine_client_destroy((uint16_t)(1 + c));

@@ -268,6 +268,7 @@ struct hostile {
 	u64 max_ram_page;	/* the host's highest RAM frame + 1 */
 	u64 next_flood_obj;
 	unsigned long next_flood;	/* jiffies */
+	bool meta_turn;			/* the next flood is a metadata one */
 	unsigned long deadline;		/* jiffies */
 	unsigned int weight_sum;
 	unsigned int reported;
@@ -1098,40 +1099,29 @@ static void hostile_flood(struct hostile *h)
  * gets an object of its own and a sparse index, so a whole index path:
  * the most metadata a put can cost.  Xen must stop it with -ENOMEM at the
  * client's metadata limit, whatever the allowance (which these pages do
- * not use).
+ * not use, so they are not counted as held).  Their objects are flushed
+ * right after: no other operation ever picks their sparse keys.
  */
 static void hostile_meta_flood(struct hostile *h)
 {
-	unsigned long cap, puts = 0, stored = 0;
+	unsigned long puts = 0, stored = 0;
 	int pool = hostile_live_pool(h, 1);
 	const char *end = "stopped";
-	struct hostile_slot *s;
 	struct abi_tmem_op t;
-	u64 key, obj;
+	u64 key, obj, first = h->next_flood_obj;
 	long rc = 0;
 
 	memset(&t, 0, sizeof(t));
 	if (pool < 0)
 		return;
-	s = &h->slot[pool];
-	cap = quota_pages >= 0 ?
-	      (unsigned long)quota_pages + HOSTILE_QUOTA_SLACK : flood_max;
-	if (s->flood_hi == s->flood_lo)
-		s->flood_lo = h->next_flood_obj;
-	while (!hostile_should_stop(h)) {
-		if (h->held >= cap) {
-			end = "cap";
-			break;
-		}
+	while (!hostile_should_stop(h) && puts < flood_max) {
 		obj = h->next_flood_obj++;
 		key = hostile_key(obj, hr32(h) | BIT(31));
-		s->flood_hi = obj + 1;
 		hostile_page_op(h, &t, ABI_TMEM_PUT_PAGE, pool, key,
 				xen_page_to_gfn(h->zero));
 		rc = hostile_call(h, OP_FLOOD_PUT, &t);
 		puts++;
 		if (rc == 1) {
-			hostile_remember(h, pool, key, HOSTILE_VER_UNKNOWN);
 			stored++;
 		} else {
 			if (rc == -ABI_ENOMEM) {
@@ -1143,7 +1133,6 @@ static void hostile_meta_flood(struct hostile *h)
 				hostile_violation(h, OP_FLOOD_PUT, &t, rc,
 						  "flood put: 1 or -ENOMEM");
 			}
-			hostile_forget(h, s, key);
 			break;
 		}
 		cond_resched();
@@ -1153,8 +1142,15 @@ static void hostile_meta_flood(struct hostile *h)
 	WRITE_ONCE(meta_floods, meta_floods + 1);
 	pr_info("metadata flood %u: pool %d, %lu puts, %lu zero pages stored, %s\n",
 		meta_floods, pool, puts, stored, end);
-	if (!hostile_should_stop(h))
-		hostile_flood_release(h, pool);
+	for (obj = first; obj < h->next_flood_obj; obj++) {
+		hostile_page_op(h, &t, ABI_TMEM_FLUSH_OBJECT, pool,
+				hostile_key(obj, 0), 0);
+		rc = hostile_call(h, OP_FLOOD_FLUSH, &t);
+		if (rc != 1)
+			hostile_violation(h, OP_FLOOD_FLUSH, &t, rc,
+					  "flush must return 1");
+		cond_resched();
+	}
 }
 
 /* ---- the run ----------------------------------------------------------- */
@@ -1229,10 +1225,12 @@ static void hostile_run(struct hostile *h)
 
 	while (!hostile_should_stop(h)) {
 		if (time_after_eq(jiffies, h->next_flood)) {
-			if ((floods + meta_floods) & 1)
+			/* Data floods and metadata floods take turns. */
+			if (h->meta_turn)
 				hostile_meta_flood(h);
 			else
 				hostile_flood(h);
+			h->meta_turn = !h->meta_turn;
 			h->next_flood = jiffies + HZ + hrange(h, 3 * HZ);
 		} else {
 			hostile_one(h);

@@ -42,10 +42,10 @@ mount -t ext4 /dev/xvdb /mnt || { echo "RESULT mount=failed"; exit 1; }
 r0=$(stat_field xvdb 3)
 g0=$(counter cleancache succ_gets); p0=$(counter cleancache puts)
 t0=$(cut -d' ' -f1 /proc/uptime)
-filestress verify /mnt/set | sed 's/^RESULT /RESULT b1_/' || rc=1
+prefixed b1_ filestress verify /mnt/set || rc=1
 r1=$(stat_field xvdb 3)
 t1=$(cut -d' ' -f1 /proc/uptime)
-filestress verify /mnt/set | sed 's/^RESULT /RESULT b2_/' || rc=1
+prefixed b2_ filestress verify /mnt/set || rc=1
 r2=$(stat_field xvdb 3)
 t2=$(cut -d' ' -f1 /proc/uptime)
 echo "RESULT b_cleancache_gets=$(($(counter cleancache succ_gets) - g0))"

@@ -14,9 +14,9 @@ rc=0
 cc_hits() { cat /sys/kernel/debug/cleancache/succ_gets 2>/dev/null || echo 0; }
 cc0=$(cc_hits)
 r0=$(read_kib)
-filestress verify /mnt/set | sed 's/^RESULT /RESULT pass1_/' || rc=1
+prefixed pass1_ filestress verify /mnt/set || rc=1
 r1=$(read_kib)
-filestress verify /mnt/set | sed 's/^RESULT /RESULT pass2_/' || rc=1
+prefixed pass2_ filestress verify /mnt/set || rc=1
 r2=$(read_kib)
 echo "RESULT pass1_read_kib=$((r1 - r0))"
 echo "RESULT pass2_read_kib=$((r2 - r1))"
@@ -25,7 +25,7 @@ filestress rewrite /mnt/set 3 || rc=1
 filestress truncate /mnt/set 5 || rc=1
 sync
 echo 3 > /proc/sys/vm/drop_caches
-filestress verify /mnt/set | sed 's/^RESULT /RESULT pass3_/' || rc=1
+prefixed pass3_ filestress verify /mnt/set || rc=1
 hold_begin
 dump_counters
 echo "RESULT counters_done=1"

@@ -37,6 +37,18 @@ hold_end() {
 	wait "$HOLD_PID" || echo "RESULT hold_release=missing"
 }
 
+# prefixed PREFIX CMD...: run CMD with its "RESULT K=V" lines printed as
+# "RESULT PREFIXK=V", and return CMD's own exit status (a pipe into sed
+# would return sed's, which is always 0).
+prefixed() {
+	_p=$1
+	shift
+	_r=0
+	"$@" > /tmp/prefixed.out || _r=$?
+	sed "s/^RESULT /RESULT $_p/" /tmp/prefixed.out
+	return $_r
+}
+
 # lab_arg NAME: the number given as lab.NAME= on the kernel command line
 # (empty when absent).
 lab_arg() {

@@ -11,11 +11,12 @@ memstress -m "${mib:-320}" -s 9 -r 1 -w /tmp/go > /tmp/a.out &
 a=$!
 until grep -q filled /tmp/a.out; do sleep 0.2; done
 mount -t ext4 /dev/xvdb /mnt || { echo "RESULT mount=failed"; exit 1; }
-filestress verify /mnt/set | sed 's/^RESULT /RESULT pass1_/'
+frc=0
+prefixed pass1_ filestress verify /mnt/set || frc=1
 echo "RESULT ready=1"
 # dom0 creates the squeezing domain now
 labwait squeezed "${hold:-120}" >/dev/null || echo "RESULT squeeze_signal=missing"
-filestress verify /mnt/set | sed 's/^RESULT /RESULT pass2_/'
+prefixed pass2_ filestress verify /mnt/set || frc=1
 touch /tmp/go
 wait "$a"
 rc=$?
@@ -23,4 +24,6 @@ cat /tmp/a.out
 dump_counters
 echo "RESULT counters_done=1"
 sleep 3
+# The files must verify too: either failing fails the guest.
+[ "$frc" = 0 ] || rc=1
 exit $rc

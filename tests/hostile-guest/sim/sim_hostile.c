@@ -190,7 +190,8 @@ static void sim_reset_params(const struct scenario *sc, unsigned long seed)
 	static const char * const zero[] = {
 		"ops", "ok", "errors", "enomem", "violations",
 		"max_persistent_pages", "persistent_pages", "floods",
-		"flood_enomem", "exclusive", "done",
+		"flood_enomem", "exclusive", "done", "meta_floods",
+		"meta_flood_enomem", "meta_flood_pages",
 	};
 	unsigned int i;
 
