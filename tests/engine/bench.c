@@ -107,12 +107,17 @@ static struct result run_engine(unsigned long n, int compress)
 #define REPS 3
 #define LZO_PASSES 7
 
+/*
+ * Keep the repetition whose put and get took least together: a put and a
+ * get from different repetitions would pair two lucky runs.
+ */
 static void best_of(struct result *best, const struct result *r)
 {
-    if ( r->put_ns < best->put_ns )
+    if ( r->put_ns + r->get_ns < best->put_ns + best->get_ns )
+    {
         best->put_ns = r->put_ns;
-    if ( r->get_ns < best->get_ns )
         best->get_ns = r->get_ns;
+    }
     if ( r->flush_ns < best->flush_ns )
         best->flush_ns = r->flush_ns;
 }
@@ -162,7 +167,8 @@ int main(int argc, char **argv)
     static unsigned char lwrk[LZO1X_1_MEM_COMPRESS];
     static uint8_t cbuf[TMEM_LZO_WORST(4096)], dbuf[4096];
     struct result un[3], co[3];
-    double mc[3], t0 = 0, ours_c, ours_d, lib_c, lib_d, r1 = 1e9, r4, r;
+    double mc[3], t0 = 0, ours_c, ours_d, lib_c, lib_d, r1 = 1e9, r4;
+    double pair[3];
     size_t ours_bytes = 0, lib_bytes = 0, clen, dlen;
     lzo_uint llen, lout;
     int s, rep;
@@ -262,14 +268,19 @@ int main(int argc, char **argv)
             double m = run_memcpy(scales[s]);
             struct result a = run_engine(scales[s], 0);
             struct result b = run_engine(scales[s], 1);
+            /* The ratio of one repetition: its memcpy beside its put+get. */
+            double ratio = 2 * m / (a.put_ns + a.get_ns);
 
             if ( rep == 0 )
             {
                 mc[s] = m;
                 un[s] = a;
                 co[s] = b;
+                pair[s] = ratio;
                 continue;
             }
+            if ( ratio > pair[s] )
+                pair[s] = ratio;
             mc[s] = m < mc[s] ? m : mc[s];
             best_of(&un[s], &a);
             best_of(&co[s], &b);
@@ -282,9 +293,8 @@ int main(int argc, char **argv)
                1e9 / un[s].put_ns, un[s].get_ns, 1e9 / un[s].get_ns,
                un[s].flush_ns, 1e9 / un[s].flush_ns);
         printf("                data pages %ld, metadata %.1f bytes/page, "
-               "2*memcpy/(put+get) = %.3f\n", un[s].data_pages,
-               un[s].meta_per_page,
-               2 * mc[s] / (un[s].put_ns + un[s].get_ns));
+               "2*memcpy/(put+get) = %.3f (best repetition)\n",
+               un[s].data_pages, un[s].meta_per_page, pair[s]);
         printf("  compressed:   put %7.0f ns (%8.0f/s)  get %7.0f ns (%8.0f/s)"
                "  flush %6.0f ns (%9.0f/s)\n", co[s].put_ns,
                1e9 / co[s].put_ns, co[s].get_ns, 1e9 / co[s].get_ns,
@@ -292,17 +302,18 @@ int main(int argc, char **argv)
         printf("                data pages %ld (%.2f pages stored per data "
                "page), metadata %.1f bytes/page\n", co[s].data_pages,
                (double)scales[s] / co[s].data_pages, co[s].meta_per_page);
-        r = 2 * mc[s] / (un[s].put_ns + un[s].get_ns);
-        if ( r < r1 )
-            r1 = r;
+        if ( pair[s] < r1 )
+            r1 = pair[s];
     }
     r4 = (un[2].put_ns + un[2].get_ns) / (un[0].put_ns + un[0].get_ns);
-    printf("\nEvery time is the best of %d runs (%d for LZO). R1 is the lowest "
-           "of the three scales; B counts every byte the engine allocated "
-           "(incl. fixed tables) at 1M uncompressed pages.\n", REPS,
-           LZO_PASSES);
+    printf("\nEvery time is the best of %d runs (%d for LZO); put and get are "
+           "from one run. engine_putget_vs_memcpy is the engine alone "
+           "(userspace frame copies are plain memcpy), its ratio taken in "
+           "one run, the lowest of the three scales; meta_bytes_per_page "
+           "counts every byte the engine allocated (incl. fixed tables) at "
+           "1M uncompressed pages.\n", REPS, LZO_PASSES);
     (void)t0;
-    printf("engine-bench: putget_vs_memcpy=%.2f lzo_vs_liblzo2=%.2f "
+    printf("engine-bench: engine_putget_vs_memcpy=%.2f lzo_vs_liblzo2=%.2f "
            "ratio_vs_liblzo2=%.3f meta_bytes_per_page=%.1f "
            "scale_1M_vs_4K=%.2f\n", r1, lib_c / ours_c,
            (double)ours_bytes / lib_bytes, un[2].meta_per_page, r4);
