@@ -995,13 +995,25 @@ static bool hostile_should_stop(struct hostile *h)
 	return kthread_should_stop() || time_after(jiffies, h->deadline);
 }
 
+/* FLUSH_OBJECT of flood object obj, which always returns 1. */
+static void hostile_flush_flood_obj(struct hostile *h, int pool, u64 obj)
+{
+	struct abi_tmem_op t;
+	long rc;
+
+	hostile_page_op(h, &t, ABI_TMEM_FLUSH_OBJECT, pool, hostile_key(obj, 0),
+			0);
+	rc = hostile_call(h, OP_FLOOD_FLUSH, &t);
+	if (rc != 1)
+		hostile_violation(h, OP_FLOOD_FLUSH, &t, rc,
+				  "flush must return 1");
+}
+
 /* Release about half of the flood (or the whole pool). */
 static void hostile_flood_release(struct hostile *h, int pool)
 {
 	struct hostile_slot *s = &h->slot[pool];
-	struct abi_tmem_op t;
 	u64 obj;
-	long rc;
 
 	if (!hrange(h, 4)) {
 		hostile_destroy(h, OP_DESTROY, pool);
@@ -1010,12 +1022,7 @@ static void hostile_flood_release(struct hostile *h, int pool)
 	for (obj = s->flood_lo; obj < s->flood_hi; obj++) {
 		if (hrange(h, 2))
 			continue;
-		hostile_page_op(h, &t, ABI_TMEM_FLUSH_OBJECT, pool,
-				hostile_key(obj, 0), 0);
-		rc = hostile_call(h, OP_FLOOD_FLUSH, &t);
-		if (rc != 1)
-			hostile_violation(h, OP_FLOOD_FLUSH, &t, rc,
-					  "flush must return 1");
+		hostile_flush_flood_obj(h, pool, obj);
 		hostile_forget_obj(h, s, obj);
 		cond_resched();
 	}
@@ -1143,12 +1150,7 @@ static void hostile_meta_flood(struct hostile *h)
 	pr_info("metadata flood %u: pool %d, %lu puts, %lu zero pages stored, %s\n",
 		meta_floods, pool, puts, stored, end);
 	for (obj = first; obj < h->next_flood_obj; obj++) {
-		hostile_page_op(h, &t, ABI_TMEM_FLUSH_OBJECT, pool,
-				hostile_key(obj, 0), 0);
-		rc = hostile_call(h, OP_FLOOD_FLUSH, &t);
-		if (rc != 1)
-			hostile_violation(h, OP_FLOOD_FLUSH, &t, rc,
-					  "flush must return 1");
+		hostile_flush_flood_obj(h, pool, obj);
 		cond_resched();
 	}
 }

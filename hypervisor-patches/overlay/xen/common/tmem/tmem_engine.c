@@ -1263,21 +1263,28 @@ static struct tmem_obj *tmem_obj_create(struct tmem_pool *pool,
     return obj;
 }
 
+/* The link pointing at object oh in the chain starting at *link, or NULL. */
+static uint32_t *tmem_chain_link(uint32_t *link, uint32_t oh)
+{
+    while ( *link && *link != oh )
+        link = &tmem_obj_ptr(*link)->hnext;
+    return *link ? link : NULL;
+}
+
 static void tmem_obj_unhash(struct tmem_pool *pool, uint32_t oh,
                             struct tmem_obj *obj)
 {
-    uint32_t *link = &pool->buckets[obj->hash & (pool->nbuckets - 1)];
+    uint32_t *link = tmem_chain_link(
+        &pool->buckets[obj->hash & (pool->nbuckets - 1)], oh);
 
-    while ( *link && *link != oh )
-        link = &tmem_obj_ptr(*link)->hnext;
-    if ( !*link )
+    if ( !link )
     {
         /* Not moved yet: it is in the old table. */
         TMEM_ASSERT(pool->old_buckets);
-        link = &pool->old_buckets[obj->hash & (pool->old_nbuckets - 1)];
-        while ( *link != oh )
-            link = &tmem_obj_ptr(*link)->hnext;
+        link = tmem_chain_link(
+            &pool->old_buckets[obj->hash & (pool->old_nbuckets - 1)], oh);
     }
+    TMEM_ASSERT(link);
     *link = obj->hnext;
 }
 
@@ -2764,6 +2771,7 @@ static long tmem_client_reap(uint16_t cli_id)
 long tmem_engine_client_destroy_step(uint16_t client_id)
 {
     struct tmem_client *c;
+    bool live;
     int i;
 
     if ( !G.initialised || client_id >= TMEM_ENGINE_MAX_CLIENTS )
@@ -2771,9 +2779,9 @@ long tmem_engine_client_destroy_step(uint16_t client_id)
     client_id = TMEM_NOSPEC(client_id, TMEM_ENGINE_MAX_CLIENTS);
     tmem_read_lock(&G.lock);
     c = G.clients[client_id];
-    i = c && !c->dying;
+    live = c && !c->dying;
     tmem_read_unlock(&G.lock);
-    if ( i )
+    if ( live )
     {
         /* First step: nothing can use the client or its pools after it. */
         tmem_write_lock(&G.lock);
