@@ -5,9 +5,11 @@
 # verifies them twice.
 #
 # The swap disk is part of the checkpoint too: the original goes on using
-# /dev/vda after the checkpoint, so dom0 copies it to /dev/vdc while the
-# original is paused right after the checkpoint, and the copy is restored
-# with that disk (its configuration given to xl restore).
+# /dev/vda after the checkpoint, so the checkpoint leaves it paused (xl save
+# -c -p) while dom0 lists its tmem client and copies the disk to /dev/vdc;
+# the copy is restored with that disk (its configuration given to xl
+# restore). Paused, the guest cannot store what its resume makes it swap
+# out, so Xen's counts are the checkpoint's own.
 # lab-xen: tmem
 # lab-timeout: 1500
 # lab-disks: swap:512M save:1G snap:512M
@@ -18,7 +20,7 @@ gone() {
 	domid_gone "$1" 30 && tmem_client_gone "$1" 20
 }
 
-lab_plan 25
+lab_plan 27
 lab_ok "tmem answers control operations" tmem_available
 lab_ok "guest g1 starts" guest_start g1 128 "tmem=1 lab.run=holdswap lab.holds=2 lab.hold=1500" /dev/vda
 lab_ok "g1 filled 384 MiB and holds" guest_wait_for g1 filled 400
@@ -35,26 +37,26 @@ lab_cmp "the persistent pool holds the swapped-out pages" "${pc0:-0}" -gt 50000
 # The checkpoint, then a copy of the swap disk as it is at that moment.
 w0=$(disk_sectors_written vdb)
 t0=$(lab_now)
-xl save -c g1 /dev/vdb > /run/save.log 2>&1
+xl save -c -p g1 /dev/vdb > /run/save.log 2>&1
 rc=$?
 save_s=$(lab_elapsed "$t0")
-sed 's/^/LAB: # xl save -c: /' /run/save.log | tail -n 20
+sed 's/^/LAB: # xl save -c -p: /' /run/save.log | tail -n 20
 kept=no
-domain_runs g1 "$old" && kept=yes
-xl pause g1 || lab_note "xl pause g1 failed: the disk copy may be a little late"
+domain_paused g1 "$old" && kept=yes
+lab_ok "xl tmem-list after the checkpoint" tmem_list_save /tmp/tl.ck
 t0=$(lab_now)
 dd if=/dev/vda of=/dev/vdc bs=1M conv=fsync 2>/run/dd.log || lab_note "copying the swap disk failed: $(tail -n 1 /run/dd.log)"
 lab_note "swap disk copied in $(lab_elapsed "$t0") s"
 xl unpause g1
 sync
 save_mib=$(( ($(disk_sectors_written vdb) - w0) / 2048 ))
-lab_cmp "xl save -c g1 /dev/vdb exit status" "$rc" -eq 0
+lab_cmp "xl save -c -p g1 /dev/vdb exit status" "$rc" -eq 0
 sent=$(tmem_pages_sent /run/save.log)
 lab_cmp "the checkpoint carried every tmem page (xl save's count)" "${sent:-}" -eq "${pc0:-x}"
-lab_ok "g1 kept running as domain $old" [ "$kept" = yes ]
+lab_ok "g1 was left paused as domain $old" [ "$kept" = yes ]
+lab_ok "g1 runs again after xl unpause" domain_runs g1 "$old"
 lab_note "checkpoint: $save_s s, $save_mib MiB written to /dev/vdb"
 
-lab_ok "xl tmem-list after the checkpoint" tmem_list_save /tmp/tl.ck
 pc_ck=$(TMEM_LIST=/tmp/tl.ck tmem_field P Pc "$old" "${pp:-x}")
 lab_cmp "the checkpoint left the pool's pages in place" "${pc_ck:-}" -eq "${pc0:-x}"
 lab_ok "the client is not frozen after the checkpoint (fr:0)" \

@@ -9,7 +9,7 @@
 # lab-timeout: 900
 # lab-disks: swap:512M save:1G copy:512M
 . /lab/dom0-lib.sh
-lab_plan 27
+lab_plan 28
 lab_ok "tmem answers control operations" tmem_available
 lab_ok "guest g1 starts" guest_start g1 128 "tmem=1 lab.run=holdswap lab.hold=900" /dev/vda
 lab_ok "g1 filled 384 MiB and holds" guest_wait_for g1 filled 400

@@ -307,6 +307,15 @@ domain_runs() {
 	! echo "${st#* }" | grep -q '[pscd]'
 }
 
+# domain_paused NAME [DOMID]: domain NAME exists (with id DOMID if given),
+# is paused, and is neither shut down, crashed nor dying.
+domain_paused() {
+	st=$(xl list "$1" 2>/dev/null | awk 'NR == 2 { print $2, $5 }')
+	[ -n "$st" ] || return 1
+	[ -z "${2:-}" ] || [ "${st%% *}" = "$2" ] || return 1
+	echo "${st#* }" | grep -q p && ! echo "${st#* }" | grep -q '[scd]'
+}
+
 # guest_relay NAME LOGNAME: relay console log guest-LOGNAME.log (which may
 # not exist yet) to the serial console with the prefix "[NAME] ".
 guest_relay() {
@@ -335,11 +344,13 @@ disk_sectors_written() {
 
 # restore_checked WHAT OLD POOLS0 PC0 XL_RESTORE_ARGS...: xl restore of g1
 # (from now on its console log is the restored guest's) and the checks
-# every restore of a saved g1 makes (6 of them): exit status, a new domain,
+# every restore of a saved g1 makes (7 of them): exit status, a new domain,
 # xl tmem-list answers, the same pools (POOLS0, as tmem_pools lists them),
-# PC0 pages in the persistent pool, not frozen. WHAT names the saved state
-# in the checks. Sets new (the domain id), pp1 (its persistent pool) and
-# restore_s; the listing stays in /tmp/tl.after.
+# PC0 pages in the persistent pool, not frozen, running once unpaused. The
+# domain is restored paused and listed before it runs: what its resume
+# makes it swap out would otherwise be in the count. WHAT names the saved
+# state in the checks. Sets new (the domain id), pp1 (its persistent pool)
+# and restore_s; the listing stays in /tmp/tl.after.
 restore_checked() {
 	what=$1
 	r_old=$2
@@ -348,7 +359,7 @@ restore_checked() {
 	shift 4
 	guest_log_reset g1
 	t0=$(lab_now)
-	xl restore "$@" > /run/restore.log 2>&1
+	xl restore -p "$@" > /run/restore.log 2>&1
 	rc=$?
 	restore_s=$(lab_elapsed "$t0")
 	sed 's/^/LAB: # xl restore: /' /run/restore.log | tail -n 20
@@ -365,4 +376,6 @@ restore_checked() {
 		"$(TMEM_LIST=/tmp/tl.after tmem_field P Pc "${new:-x}" "${pp1:-x}")" -eq "${r_pc0:-x}"
 	lab_ok "the restored client is not frozen (fr:0)" \
 		[ "$(TMEM_LIST=/tmp/tl.after tmem_field C fr "${new:-x}")" = 0 ]
+	xl unpause g1
+	lab_ok "the restored g1 runs once unpaused" domain_runs g1 "${new:-x}"
 }
