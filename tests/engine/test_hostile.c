@@ -14,12 +14,16 @@
  *     is charged for: its account never exceeds its limit and the heap
  *     grows by no more than that (plus one slab chunk of each kind);
  *   - whatever a guest made large (an object, a pool, its whole client)
- *     is freed a bounded amount per call, the rest in continuations.
+ *     is freed a bounded amount per call, the rest in continuations;
+ *   - a guest looping pool creation and destruction (private, persistent,
+ *     joining and leaving a shared pool, creating and freeing one) never
+ *     waits for another client's operation in progress.
  */
 #include "harness.h"
 #include "check.h"
 #include "tmem_siphash.h"
 #include <pthread.h>
+#include <unistd.h>
 
 #define PERS     H_FLAGS(1, 0)
 /* tmem_engine.c moves this many old chains per put while a hash grows. */
@@ -691,6 +695,94 @@ static void test_cycles_leak(void)
     restart();
 }
 
+/*
+ * Another client's operation is in progress (this test holds the global
+ * read lock as any op does, on a thread of its own) while a guest creates
+ * and destroys pools of every kind, with a page in each: none of that may
+ * wait for the op to end.  Before per-client pool locks every one of these
+ * calls took the global write lock, and so waited here.
+ */
+#define CHURN_CYCLES 2000
+
+struct busy_reader {
+    pthread_t th;
+    int held, done, saw_done;    /* atomic */
+};
+
+static void *busy_reader_main(void *arg)
+{
+    struct busy_reader *b = arg;
+    unsigned int ms;
+
+    tmem_read_lock(&tmem_global.lock);
+    __atomic_store_n(&b->held, 1, __ATOMIC_RELEASE);
+    for ( ms = 0; ms < 20000; ms++ )
+    {
+        if ( __atomic_load_n(&b->done, __ATOMIC_ACQUIRE) )
+        {
+            __atomic_store_n(&b->saw_done, 1, __ATOMIC_RELAXED);
+            break;
+        }
+        usleep(1000);
+    }
+    tmem_read_unlock(&tmem_global.lock);
+    return NULL;
+}
+
+static void test_pool_churn_no_global_stall(void)
+{
+    static const uint64_t uj[2] = { 0x1111, 0x2222 }, ua[2] = { 0x3333, 1 };
+    struct busy_reader b = { 0 };
+    struct hguest g, other;
+    long p, w0, fails = 0;
+    unsigned int i;
+
+    hg_init(&g, 70, 2);
+    hg_init(&other, 71, 2);
+    hc_auth(70, uj[0], uj[1], 1);
+    hc_auth(70, ua[0], ua[1], 1);
+    hc_auth(71, uj[0], uj[1], 1);
+    /* Both clients exist first: creating a client is not what is tested. */
+    CHECK_EQ(hg_new_pool(&g, PERS, 0, 0), 0);
+    CHECK_EQ(hg_new_pool(&other, H_FLAGS(0, 1), uj[0], uj[1]), 0);
+    memset(hg_frame(&g, 0), 0x5a, 4096);
+    hg_frame(&g, 0)[7] = 1;
+
+    pthread_create(&b.th, NULL, busy_reader_main, &b);
+    while ( !__atomic_load_n(&b.held, __ATOMIC_ACQUIRE) )
+        usleep(100);
+    w0 = tmem_env_user_write_locks;
+    for ( i = 0; i < CHURN_CYCLES; i++ )
+    {
+        uint32_t flags = i % 4 == 0 ? PERS : i % 4 == 1 ? EPH :
+                         H_FLAGS(0, 1);
+        const uint64_t *u = i % 4 == 2 ? uj : ua;
+
+        p = hg_new_pool(&g, flags, i % 4 < 2 ? ~0ull : u[0],
+                        i % 4 < 2 ? ~0ull : u[1]);
+        if ( p < 1 || hg_put(&g, (int32_t)p, i, 0, 0) != 1 ||
+             hg_destroy_pool(&g, (int32_t)p) != 1 )
+            fails++;
+    }
+    __atomic_store_n(&b.done, 1, __ATOMIC_RELEASE);
+    pthread_join(b.th, NULL);
+    CHECK(b.saw_done, "%d create/put/destroy cycles waited for another "
+          "client's op in progress", CHURN_CYCLES);
+    CHECK_EQ(fails, 0);
+    CHECK_EQ(tmem_env_user_write_locks - w0, 0);
+    /* The shared pool it joined and left is still the other client's. */
+    CHECK_EQ(tmem_client_get(71)->pools[0]->nr_sharers, 1u);
+    printf("test_hostile: %d pool create/put/destroy cycles (private, "
+           "persistent, shared joined and left, shared made and freed) while "
+           "another client's op was in progress: %ld global write locks\n",
+           CHURN_CYCLES, tmem_env_user_write_locks - w0);
+    tmem_engine_client_destroy(70);
+    tmem_engine_client_destroy(71);
+    hg_free(&g);
+    hg_free(&other);
+    restart();
+}
+
 int main(void)
 {
     CHECK_EQ(h_engine_start(), 0);
@@ -704,6 +796,7 @@ int main(void)
     test_teardown_bounded();
     test_incremental_growth();
     test_cycles_leak();
+    test_pool_churn_no_global_stall();
     CHECK_EQ(h_engine_stop_check_leaks(), 0);
     return check_summary("test_hostile");
 }

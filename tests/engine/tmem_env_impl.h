@@ -76,6 +76,64 @@ static inline void tmem_spin_unlock(tmem_spinlock_t *l)
 }
 
 /*
+ * Plain spinning rwlock (tmem_env.h), writer-preferring like Xen's queued
+ * rwlock: the word counts readers, with a high bit for the writer that
+ * holds or wants it; new readers wait while that bit is set.
+ */
+typedef struct { long v; } tmem_rwspin_t;
+#define TMEM_RWSPIN_WRITER (1l << 40)
+
+static inline void tmem_rwspin_init(tmem_rwspin_t *l)
+{
+    __atomic_store_n(&l->v, 0, __ATOMIC_RELAXED);
+}
+
+static inline void tmem_rwspin_read_lock(tmem_rwspin_t *l)
+{
+    unsigned int spins = 0;
+    long v;
+
+    for ( ;; )
+    {
+        v = __atomic_load_n(&l->v, __ATOMIC_RELAXED);
+        if ( !(v & TMEM_RWSPIN_WRITER) &&
+             __atomic_compare_exchange_n(&l->v, &v, v + 1, true,
+                                         __ATOMIC_ACQUIRE, __ATOMIC_RELAXED) )
+            return;
+        tmem_env_relax(&spins);
+    }
+}
+
+static inline void tmem_rwspin_read_unlock(tmem_rwspin_t *l)
+{
+    __atomic_sub_fetch(&l->v, 1, __ATOMIC_RELEASE);
+}
+
+static inline void tmem_rwspin_write_lock(tmem_rwspin_t *l)
+{
+    unsigned int spins = 0;
+    long v;
+
+    for ( ;; )
+    {
+        v = __atomic_load_n(&l->v, __ATOMIC_RELAXED);
+        if ( !(v & TMEM_RWSPIN_WRITER) &&
+             __atomic_compare_exchange_n(&l->v, &v, v | TMEM_RWSPIN_WRITER,
+                                         true, __ATOMIC_ACQUIRE,
+                                         __ATOMIC_RELAXED) )
+            break;
+        tmem_env_relax(&spins);
+    }
+    while ( __atomic_load_n(&l->v, __ATOMIC_ACQUIRE) != TMEM_RWSPIN_WRITER )
+        tmem_env_relax(&spins);
+}
+
+static inline void tmem_rwspin_write_unlock(tmem_rwspin_t *l)
+{
+    __atomic_sub_fetch(&l->v, TMEM_RWSPIN_WRITER, __ATOMIC_RELEASE);
+}
+
+/*
  * Per-CPU slots (tmem_env.h): one per thread that calls the engine, held
  * from its first call until it exits (a pthread key releases it).  A thread
  * beyond TMEM_ENV_USER_SLOTS concurrent ones gets none (the engine then
@@ -170,11 +228,15 @@ static inline void tmem_read_unlock(tmem_rwlock_t *l)
                          __ATOMIC_RELEASE);
 }
 
+/* Write locks taken so far (tests check what never takes one). */
+extern long tmem_env_user_write_locks;
+
 static inline void tmem_write_lock(tmem_rwlock_t *l)
 {
     unsigned int i, spins = 0;
 
     tmem_spin_lock(&l->wlock);
+    __atomic_add_fetch(&tmem_env_user_write_locks, 1, __ATOMIC_RELAXED);
     __atomic_store_n(&l->writer, 1, __ATOMIC_SEQ_CST);
     for ( i = 0; i < TMEM_ENV_USER_SLOTS; i++ )
         while ( __atomic_load_n(&tmem_env_user_readers[i].held,

@@ -357,6 +357,7 @@ unsigned int tmem_env_cpu_hint(void)
 
 __thread unsigned int tmem_env_user_slot;
 struct tmem_env_user_reader tmem_env_user_readers[TMEM_ENV_USER_SLOTS];
+long tmem_env_user_write_locks;
 static unsigned char env_slot_used[TMEM_ENV_USER_SLOTS];
 static pthread_key_t env_slot_key;
 static pthread_once_t env_slot_once = PTHREAD_ONCE_INIT;

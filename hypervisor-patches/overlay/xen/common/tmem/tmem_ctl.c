@@ -150,6 +150,7 @@ static void tmem_list_client(struct tmem_text *t, struct tmem_client *c,
     tmem_list_meta(t, &c->meta, use_long);
     tmem_text_putc(t, '\n');
 
+    tmem_rwspin_read_lock(&c->pools_lock);
     for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
     {
         struct tmem_pool *pool = tmem_pool_live(c, i);
@@ -164,6 +165,7 @@ static void tmem_list_client(struct tmem_text *t, struct tmem_client *c,
             tmem_list_pool_stats(t, pool);
         tmem_text_putc(t, '\n');
     }
+    tmem_rwspin_read_unlock(&c->pools_lock);
 }
 
 static void tmem_list_global(struct tmem_text *t, bool use_long)
@@ -176,9 +178,11 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
     for ( i = 0; i < TMEM_ENGINE_MAX_CLIENTS; i++ )
         if ( G.clients[i] )
             meta += RD(&G.clients[i]->meta.bytes);
+    tmem_spin_lock(&G.shared_lock);
     for ( i = 0; i < TMEM_ENGINE_MAX_SHARED_POOLS; i++ )
         if ( G.shared[i] )
             meta += RD(&G.shared[i]->own_meta.bytes);
+    tmem_spin_unlock(&G.shared_lock);
 
     tmem_text_puts(t, "G=");
     tmem_text_kv(t, "Tt", RD(&st->total_ops));
@@ -217,6 +221,7 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
     }
     tmem_text_putc(t, '\n');
 
+    tmem_spin_lock(&G.shared_lock);
     for ( i = 0; i < TMEM_ENGINE_MAX_SHARED_POOLS; i++ )
     {
         struct tmem_pool *pool = G.shared[i];
@@ -233,6 +238,7 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
             tmem_list_pool_stats(t, pool);
         tmem_text_putc(t, '\n');
     }
+    tmem_spin_unlock(&G.shared_lock);
 }
 
 long tmem_ctl_list(struct tmem_engine_ctl *ctl)
@@ -499,7 +505,7 @@ static struct tmem_pool *tmem_ctl_pool(struct tmem_client *c, int32_t id)
     return tmem_pool_live(c, TMEM_NOSPEC(id, TMEM_ENGINE_MAX_POOLS_PER_CLIENT));
 }
 
-/* Ops that create or destroy things: global write lock. */
+/* Clients, their authorisations and restored pools: global write lock. */
 static long tmem_ctl_write_op(struct tmem_engine_ctl *ctl)
 {
     struct tmem_engine_pool_info *pi;
@@ -607,8 +613,8 @@ static unsigned long tmem_ctl_flush_pages(uint32_t kib)
     return n < TMEM_CTL_FLUSH_MAX_PAGES ? n : TMEM_CTL_FLUSH_MAX_PAGES;
 }
 
-static long tmem_ctl_client_op(struct tmem_client *c,
-                               struct tmem_engine_ctl *ctl)
+static long tmem_ctl_client_op_locked(struct tmem_client *c,
+                                      struct tmem_engine_ctl *ctl)
 {
     struct tmem_engine_pool_info *pi;
     struct tmem_xfer x = { NULL, 0, ctl->buf };
@@ -695,6 +701,18 @@ static long tmem_ctl_client_op(struct tmem_client *c,
         return tmem_pool_flush_page(pool, ctl->oid, ctl->index);
     }
     return -TMEM_ENOSYS;
+}
+
+/* With the client's pools held in place (global read lock held). */
+static long tmem_ctl_client_op(struct tmem_client *c,
+                               struct tmem_engine_ctl *ctl)
+{
+    long rc;
+
+    tmem_rwspin_read_lock(&c->pools_lock);
+    rc = tmem_ctl_client_op_locked(c, ctl);
+    tmem_rwspin_read_unlock(&c->pools_lock);
+    return rc;
 }
 
 /* DESTROY of one client or of all: one bounded step each call. */

@@ -2400,7 +2400,8 @@ unsigned long tmem_engine_freeable_pages(void)
 }
 
 /* ------------------------------------------------------------------------
- * Pools and clients (create/destroy under the global write lock)
+ * Pools and clients: a client's pools change under its pools_lock; clients
+ * come and go under the global write lock
  */
 
 int tmem_client_slot_of(const struct tmem_client *c,
@@ -2443,6 +2444,7 @@ struct tmem_client *tmem_client_get_or_create(uint16_t cli_id)
     tmem_spin_init(&c->inv_lock);
     tmem_spin_init(&c->save_lock);
     tmem_spin_init(&c->reap_lock);
+    tmem_rwspin_init(&c->pools_lock);
     tmem_lru_register(&c->lru, TMEM_ENGINE_DEFAULT_WEIGHT);
     G.clients[cli_id] = c;
     return c;
@@ -2555,14 +2557,62 @@ static bool tmem_client_authorised(const struct tmem_client *c,
 }
 
 /*
+ * Join the shared pool of uuid, or create it, in slot `slot' of client c
+ * (shared_lock held).  Returns the slot (the one c already has the pool
+ * in, if it has) or -errno.
+ */
+static int tmem_shared_pool_join(struct tmem_client *c, int slot,
+                                 uint32_t flags, const uint64_t uuid[2])
+{
+    struct tmem_pool *pool;
+    int i, have, free_idx = -1;
+
+    for ( i = 0; i < TMEM_ENGINE_MAX_SHARED_POOLS; i++ )
+    {
+        pool = G.shared[i];
+        if ( !pool )
+        {
+            if ( free_idx < 0 )
+                free_idx = i;
+            continue;
+        }
+        if ( pool->uuid[0] != uuid[0] || pool->uuid[1] != uuid[1] )
+            continue;
+        have = tmem_client_slot_of(c, pool);
+        if ( have >= 0 )
+            return have;
+        if ( pool->nr_sharers >= TMEM_ENGINE_MAX_SHARERS )
+            return -TMEM_EPERM;
+        pool->sharers[pool->nr_sharers++] = c->id;
+        c->pools[slot] = pool;
+        tmem_atomic_set(&c->save_reset, 1);
+        return slot;
+    }
+    if ( free_idx < 0 )
+        return -TMEM_EPERM;     /* too many shared pools */
+
+    pool = tmem_pool_alloc(c, flags, uuid);
+    if ( !pool )
+        return -TMEM_ENOMEM;
+    pool->shared_idx = free_idx;
+    pool->sharers[0] = c->id;
+    pool->nr_sharers = 1;
+    G.shared[free_idx] = pool;
+    c->pools[slot] = pool;
+    tmem_atomic_set(&c->save_reset, 1);
+    return slot;
+}
+
+/*
  * Create (or, for an authorised shared UUID, join) a pool in slot `slot' of
- * client c.  Global write lock held.  Returns the slot or -errno.
+ * client c: c's pools_lock held for writing, or the global write lock.
+ * Returns the slot or -errno.
  */
 int tmem_pool_create(struct tmem_client *c, int slot, uint32_t flags,
                      const uint64_t uuid[2])
 {
     struct tmem_pool *pool;
-    int i, have, free_idx = -1;
+    int rc;
 
     if ( slot < 0 || slot >= TMEM_ENGINE_MAX_POOLS_PER_CLIENT ||
          c->pools[slot] )
@@ -2577,60 +2627,37 @@ int tmem_pool_create(struct tmem_client *c, int slot, uint32_t flags,
 
     if ( flags & TMEM_ENGINE_POOL_SHARED )
     {
-        for ( i = 0; i < TMEM_ENGINE_MAX_SHARED_POOLS; i++ )
-        {
-            pool = G.shared[i];
-            if ( !pool )
-            {
-                if ( free_idx < 0 )
-                    free_idx = i;
-                continue;
-            }
-            if ( pool->uuid[0] != uuid[0] || pool->uuid[1] != uuid[1] )
-                continue;
-            /* Join it (or report where this client already has it). */
-            have = tmem_client_slot_of(c, pool);
-
-            if ( have >= 0 )
-                return have;
-            if ( pool->nr_sharers >= TMEM_ENGINE_MAX_SHARERS )
-                return -TMEM_EPERM;
-            pool->sharers[pool->nr_sharers++] = c->id;
-            c->pools[slot] = pool;
-            tmem_atomic_set(&c->save_reset, 1);
-            return slot;
-        }
-        if ( free_idx < 0 )
-            return -TMEM_EPERM;     /* too many shared pools */
+        tmem_spin_lock(&G.shared_lock);
+        rc = tmem_shared_pool_join(c, slot, flags, uuid);
+        tmem_spin_unlock(&G.shared_lock);
+        return rc;
     }
 
     pool = tmem_pool_alloc(c, flags, uuid);
     if ( !pool )
         return -TMEM_ENOMEM;
-    if ( pool->shared )
-    {
-        pool->shared_idx = free_idx;
-        pool->sharers[0] = c->id;
-        pool->nr_sharers = 1;
-        G.shared[free_idx] = pool;
-    }
-    else
-        c->private_slots |= 1u << slot;
+    c->private_slots |= 1u << slot;
     c->pools[slot] = pool;
     tmem_atomic_set(&c->save_reset, 1);
     return slot;
 }
 
 /*
- * Take slot away from client c (global write lock held).  A shared pool
- * that others still use only loses c; otherwise the pool becomes dying:
- * it keeps its slot, unusable, until tmem_client_reap() has freed it, so
- * that nothing else can take the slot meanwhile.  Returns 1 if the slot
- * held a pool, else 0.
+ * Take slot away from client c (its pools_lock held for writing, or the
+ * global write lock).  A shared pool that others still use only loses c;
+ * otherwise the pool becomes dying: it keeps its slot, unusable, until
+ * tmem_client_reap() has freed it, so that nothing else can take the slot
+ * meanwhile.  Returns 1 if the slot held a pool, else 0.
+ *
+ * A shared pool's owner (pool->client, read without a lock by its
+ * sharers' ops) stays c when c leaves it: c outlives that, as clients are
+ * freed only under the global write lock, where tmem_shared_disown()
+ * hands the pool on.
  */
 static long tmem_pool_kill(struct tmem_client *c, int slot)
 {
     struct tmem_pool *pool = c->pools[slot];
+    bool others = false;
     unsigned int i;
 
     if ( !pool || pool->dying )
@@ -2639,25 +2666,44 @@ static long tmem_pool_kill(struct tmem_client *c, int slot)
     tmem_atomic_set(&c->save_reset, 1);
     if ( pool->shared )
     {
+        tmem_spin_lock(&G.shared_lock);
         for ( i = 0; i < pool->nr_sharers; i++ )
             if ( pool->sharers[i] == c->id )
             {
                 pool->sharers[i] = pool->sharers[--pool->nr_sharers];
                 break;
             }
-        if ( pool->nr_sharers )
+        others = pool->nr_sharers;
+        if ( !others )
         {
-            /* Hand ownership to a remaining sharer. */
-            if ( pool->client == c )
-                pool->client = G.clients[pool->sharers[0]];
+            G.shared[pool->shared_idx] = NULL;
+            /* No op of another client can reach the pool any more. */
+            pool->client = c;
+        }
+        tmem_spin_unlock(&G.shared_lock);
+        if ( others )
+        {
             c->pools[slot] = NULL;
             return 1;
         }
-        G.shared[pool->shared_idx] = NULL;
     }
     /* Its teardown queues no invalidations: the saver starts over. */
     pool->dying = true;
     return 1;
+}
+
+/* Shared pools owned by c, which is being freed, pass to a sharer. */
+static void tmem_shared_disown(const struct tmem_client *c)
+{
+    struct tmem_pool *pool;
+    unsigned int i;
+
+    for ( i = 0; i < TMEM_ENGINE_MAX_SHARED_POOLS; i++ )
+    {
+        pool = G.shared[i];
+        if ( pool && pool->client == c )
+            pool->client = G.clients[pool->sharers[0]];
+    }
 }
 
 /* Free the client's queued save invalidations. */
@@ -2718,6 +2764,8 @@ static long tmem_client_reap(uint16_t cli_id)
         tmem_read_unlock(&G.lock);
         return -TMEM_ERESTART;
     }
+    /* A dying pool leaves its slot only under reap_lock, which is ours. */
+    tmem_rwspin_read_lock(&c->pools_lock);
     for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
     {
         pool = c->pools[i];
@@ -2729,12 +2777,11 @@ static long tmem_client_reap(uint16_t cli_id)
         else
             pending = true;
     }
-    tmem_read_unlock(&G.lock);
-
-    if ( emptied || (c->dying && !pending) )
+    tmem_rwspin_read_unlock(&c->pools_lock);
+    if ( emptied )
     {
-        /* reap_lock is only ever tried under the read lock: no deadlock. */
-        tmem_write_lock(&G.lock);
+        /* Once the client's readers are out, none can reach the pools. */
+        tmem_rwspin_write_lock(&c->pools_lock);
         for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
             if ( emptied & (1u << i) )
             {
@@ -2742,15 +2789,21 @@ static long tmem_client_reap(uint16_t cli_id)
                 c->pools[i] = NULL;
                 c->private_slots &= ~(1u << i);
             }
-        if ( c->dying && !pending )
-        {
-            for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
-                TMEM_ASSERT(!c->pools[i]);
-            G.clients[c->id] = NULL;
-            /* Quiescent caches: give their handles back for the trim. */
-            tmem_pcpu_drain();
-            free_client = true;
-        }
+        tmem_rwspin_write_unlock(&c->pools_lock);
+    }
+    tmem_read_unlock(&G.lock);
+
+    if ( c->dying && !pending )
+    {
+        /* reap_lock is only ever tried under the read lock: no deadlock. */
+        tmem_write_lock(&G.lock);
+        for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
+            TMEM_ASSERT(!c->pools[i]);
+        tmem_shared_disown(c);
+        G.clients[c->id] = NULL;
+        /* Quiescent caches: give their handles back for the trim. */
+        tmem_pcpu_drain();
+        free_client = true;
         tmem_write_unlock(&G.lock);
     }
     tmem_spin_unlock(&c->reap_lock);
@@ -2837,24 +2890,36 @@ static long tmem_op_new_pool(uint16_t cli_id, const struct tmem_engine_op *op)
     if ( rc )
         return rc;
 
-    tmem_write_lock(&G.lock);
-    c = tmem_client_get_or_create(cli_id);
+    tmem_read_lock(&G.lock);
+    c = tmem_client_get(cli_id);
     if ( !c )
     {
-        rc = -TMEM_ENOMEM;
-        goto out;
+        /* A client's first pool: once per domain (or per xl tmem-destroy). */
+        tmem_read_unlock(&G.lock);
+        tmem_write_lock(&G.lock);
+        c = tmem_client_get_or_create(cli_id);
+        tmem_write_unlock(&G.lock);
+        if ( !c )
+            return -TMEM_ENOMEM;
+        tmem_read_lock(&G.lock);
+        c = tmem_client_get(cli_id);
+        if ( !c )
+        {
+            /* Destroyed in between. */
+            tmem_read_unlock(&G.lock);
+            return -TMEM_ENOMEM;
+        }
     }
+    tmem_rwspin_write_lock(&c->pools_lock);
     for ( slot = 0; slot < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; slot++ )
         if ( !c->pools[slot] )
             break;
     if ( slot == TMEM_ENGINE_MAX_POOLS_PER_CLIENT )
-    {
         rc = -TMEM_EPERM;       /* historic: too many pools */
-        goto out;
-    }
-    rc = tmem_pool_create(c, slot, flags, op->uuid);
- out:
-    tmem_write_unlock(&G.lock);
+    else
+        rc = tmem_pool_create(c, slot, flags, op->uuid);
+    tmem_rwspin_write_unlock(&c->pools_lock);
+    tmem_read_unlock(&G.lock);
     return rc;
 }
 
@@ -2872,11 +2937,16 @@ static long tmem_op_destroy_pool(uint16_t cli_id, int32_t pool_id)
     if ( (uint32_t)pool_id >= TMEM_ENGINE_MAX_POOLS_PER_CLIENT )
         return 0;
     pool_id = TMEM_NOSPEC(pool_id, TMEM_ENGINE_MAX_POOLS_PER_CLIENT);
-    tmem_write_lock(&G.lock);
+    tmem_read_lock(&G.lock);
     c = tmem_client_get(cli_id);
-    if ( c && c->pools[pool_id] )
-        rc = c->pools[pool_id]->dying ? 1 : tmem_pool_kill(c, pool_id);
-    tmem_write_unlock(&G.lock);
+    if ( c )
+    {
+        tmem_rwspin_write_lock(&c->pools_lock);
+        if ( c->pools[pool_id] )
+            rc = c->pools[pool_id]->dying ? 1 : tmem_pool_kill(c, pool_id);
+        tmem_rwspin_write_unlock(&c->pools_lock);
+    }
+    tmem_read_unlock(&G.lock);
     if ( !rc )
         return 0;
     return tmem_client_reap(cli_id) ?: 1;
@@ -2897,10 +2967,12 @@ static long tmem_op_page(struct tmem_env_caller *caller, uint16_t cli_id,
         rc = -TMEM_ENODEV;
         goto out;
     }
+    tmem_rwspin_read_lock(&c->pools_lock);
     pool = tmem_pool_live(c, TMEM_NOSPEC(op->pool_id,
                                          TMEM_ENGINE_MAX_POOLS_PER_CLIENT));
     if ( !pool )
     {
+        tmem_rwspin_read_unlock(&c->pools_lock);
         rc = -TMEM_ENODEV;
         goto out;
     }
@@ -2933,6 +3005,7 @@ static long tmem_op_page(struct tmem_env_caller *caller, uint16_t cli_id,
             rc = tmem_atomic_read(&c->frozen) ? -TMEM_EFROZEN : 1;
         break;
     }
+    tmem_rwspin_read_unlock(&c->pools_lock);
  out:
     if ( c )
     {
@@ -2996,6 +3069,7 @@ int tmem_engine_init(void)
         return 0;
     memset(&G, 0, sizeof(G));
     tmem_rwlock_init(&G.lock);
+    tmem_spin_init(&G.shared_lock);
     tmem_spin_init(&G.lru_lock);
     tmem_slab_init(&G.pgd_slab, sizeof(struct tmem_pgd));
     tmem_slab_init(&G.obj_slab, sizeof(struct tmem_obj));

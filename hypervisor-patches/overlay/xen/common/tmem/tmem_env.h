@@ -28,8 +28,12 @@
  *        store; a writer excludes new readers and waits for every slot.
  *        Readers never nest and unlock in the context that locked; the
  *        engine has exactly one (the global lock).
- *    (Xen: spinlock_t/spin_lock/..., percpu_rwlock_t/percpu_read_lock/...;
- *    all take a pointer.)
+ *    tmem_rwspin_t;    tmem_rwspin_init(l), tmem_rwspin_read_lock(l),
+ *        tmem_rwspin_read_unlock(l), tmem_rwspin_write_lock(l),
+ *        tmem_rwspin_write_unlock(l).  A plain spinning rwlock that
+ *        lets no stream of readers starve a writer; one per client.
+ *    (Xen: spinlock_t/spin_lock/..., percpu_rwlock_t/percpu_read_lock/...,
+ *    rwlock_t/read_lock/...; all take a pointer.)
  *
  *  Atomic counters on `long' (64-bit on x86-64), relaxed ordering is enough:
  *    tmem_atomic_read(long *p), tmem_atomic_set(long *p, long v),

@@ -18,10 +18,20 @@
  *
  *   1. tmem_global.lock       per-CPU rwlock (tmem_env.h).  read: every
  *                             guest/control op for its whole duration, never
- *                             nested; write: creating/destroying clients and
- *                             pools, shared-pool table, auth, and draining
- *                             the per-CPU descriptor caches.
- *   2. (none)                 a pool has no lock of its own.
+ *                             nested; write: creating and destroying
+ *                             clients, auth, restoring a client's pools, and
+ *                             draining the per-CPU descriptor caches; it
+ *                             excludes everything below.  What one guest
+ *                             can repeat at will never takes it.
+ *   2. client->pools_lock     rwlock (tmem_rwspin_t): the client's pool
+ *                             slots.  read: every op that uses the client's
+ *                             pools; write: creating, joining, leaving and
+ *                             freeing one of its pools, so that only the
+ *                             client's own ops wait while it does.
+ *      tmem_global.shared_lock  spinlock, after pools_lock: the shared-pool
+ *                             table and each shared pool's sharers and
+ *                             owner.
+ *      (a pool has no lock of its own.)
  *   3. pool->obj_locks[i]     spinlock per hash-bucket group (i = hash %
  *                             64, whatever the bucket count): the objects
  *                             hashed there, their radix trees and the
@@ -238,13 +248,14 @@ struct tmem_pool_stats {
 };
 
 struct tmem_pool {
-    struct tmem_client *client;          /* owner; shared: first sharer */
+    struct tmem_client *client;          /* owner; shared: a sharer (changes
+                                            under shared_lock) */
     uint64_t uuid[2];
     uint32_t flags;                      /* NEW_POOL encoding */
     bool persistent, shared;
     uint16_t charge_domid;               /* domain charged for its pages */
     int shared_idx;                      /* slot in the shared table, -1 */
-    unsigned int nr_sharers;             /* under global write lock */
+    unsigned int nr_sharers;             /* under shared_lock */
     uint16_t sharers[TMEM_ENGINE_MAX_SHARERS];
 
     uint64_t hash_key[2];                /* SipHash key: secret per pool */
@@ -280,7 +291,8 @@ struct tmem_pool {
      */
     uint32_t plist_mark[TMEM_POOL_LOCKS];
     /*
-     * Dying: no op can use it any more (set under the global write lock);
+     * Dying: no op can use it any more (set with its client's pools_lock
+     * held for writing, or the global write lock);
      * tmem_client_reap() frees what it holds, from bucket reap_bucket on.
      */
     bool dying;
@@ -305,9 +317,10 @@ struct tmem_inv {
 
 struct tmem_client {
     uint16_t id;
+    /* Both under pools_lock (write), or the global write lock. */
+    tmem_rwspin_t pools_lock;
     struct tmem_pool *pools[TMEM_ENGINE_MAX_POOLS_PER_CLIENT];
-    uint32_t private_slots;              /* bit i: pools[i] is private;
-                                            under global write lock */
+    uint32_t private_slots;              /* bit i: pools[i] is private */
     long frozen, compress;               /* atomic */
     struct tmem_lru lru;
     struct tmem_meta meta;
@@ -409,6 +422,7 @@ struct tmem_global_stats {
 struct tmem_global {
     tmem_rwlock_t lock;
     struct tmem_client **clients;        /* TMEM_ENGINE_MAX_CLIENTS */
+    tmem_spinlock_t shared_lock;
     struct tmem_pool *shared[TMEM_ENGINE_MAX_SHARED_POOLS];
 
     tmem_spinlock_t lru_lock;

@@ -49,6 +49,14 @@ DECLARE_PERCPU_RWLOCK_GLOBAL(tmem_percpu_rwlock);
 #define tmem_write_lock(l)      percpu_write_lock(tmem_percpu_rwlock, l)
 #define tmem_write_unlock(l)    percpu_write_unlock(tmem_percpu_rwlock, l)
 
+/* The per-client rwlock: Xen's own (queued, fair to writers). */
+typedef rwlock_t tmem_rwspin_t;
+#define tmem_rwspin_init(l)         rwlock_init(l)
+#define tmem_rwspin_read_lock(l)    read_lock(l)
+#define tmem_rwspin_read_unlock(l)  read_unlock(l)
+#define tmem_rwspin_write_lock(l)   write_lock(l)
+#define tmem_rwspin_write_unlock(l) write_unlock(l)
+
 static inline long tmem_atomic_read(long *p)
 {
     return read_atomic(p);
