@@ -38,6 +38,13 @@ boolean_param("tmem", opt_tmem);
 static bool __initdata opt_tmem_compress;
 boolean_param("tmem_compress", opt_tmem_compress);
 
+/* Each new client's metadata limit, in bytes (0: the engine's default). */
+static uint64_t __initdata opt_tmem_meta_limit;
+size_param("tmem_meta_limit", opt_tmem_meta_limit);
+
+/* Below this a client could not hold even its pools' hash tables. */
+#define TMEM_META_LIMIT_MIN (1UL << 20)
+
 static bool __read_mostly tmem_on;
 
 unsigned long __read_mostly tmem_heap_reserve;
@@ -65,6 +72,9 @@ static int __init cf_check tmem_xen_init(void)
 
     tmem_engine_enabled = true;
     tmem_engine_compress_default = opt_tmem_compress;
+    if ( opt_tmem_meta_limit )
+        tmem_engine_meta_limit = max_t(uint64_t, opt_tmem_meta_limit,
+                                       TMEM_META_LIMIT_MIN);
 
     rc = tmem_engine_init();
     if ( rc )
@@ -80,8 +90,10 @@ static int __init cf_check tmem_xen_init(void)
 
     tmem_on = true;
     printk(XENLOG_INFO "tmem: enabled, compression %s by default, "
-           "reserve %lu KiB\n", opt_tmem_compress ? "on" : "off",
-           tmem_heap_reserve << (PAGE_SHIFT - 10));
+           "reserve %lu KiB, metadata limit %lu KiB a client\n",
+           opt_tmem_compress ? "on" : "off",
+           tmem_heap_reserve << (PAGE_SHIFT - 10),
+           tmem_engine_meta_limit >> 10);
 
     return 0;
 }
