@@ -34,7 +34,7 @@ XEN_TREE := $(BUILD)/xen
 OUT := $(BUILD)/out
 TOOLS_DIST := $(BUILD)/dist/tools
 
-.PHONY: all help deps sources xen tools images lab e2e bench-e2e demo guest-test-modules check check-lab-tools check-guest-module-sims test clean distclean
+.PHONY: all help deps sources xen tools images lab e2e bench-e2e bench-hostile demo guest-test-modules check check-lab-tools check-guest-module-sims test clean distclean
 
 all: xen tools guest images
 
@@ -50,6 +50,8 @@ help:
 	@echo "make demo      the main job: a tmem guest under memory pressure, explained"
 	@echo "make check     fast userspace tests; check-asan, check-tsan, fuzz, bench"
 	@echo "make test      everything: check, check-asan, check-tsan, the builds, and e2e"
+	@echo "make bench-e2e disk swap, zswap, tmem, tmem+LZO: one guest, one lab boot"
+	@echo "make bench-hostile  what a hostile guest costs the others (hostile-bench line)"
 
 deps:
 	@$(TOP)/tools/deps.sh
@@ -128,9 +130,10 @@ $(DOM0_VMLINUX): $(DOM0_PKG)/.unpacked $(LINUX_PRISTINE)/.unpacked
 		$(DOM0_PKG)/boot/vmlinuz-* > $@.tmp && mv $@.tmp $@'
 
 # Test modules the lab guests load: the ABI conformance suite over real
-# hypercalls, the hostile client, the shared-pool peer (tests/*-guest), and
-# the live KUnit suite and RAM backend (top-level Kbuild).
-GUEST_TEST_MODULES := abi-guest hostile-guest shared-guest
+# hypercalls, the hostile client, the shared-pool peer, the timing module
+# (tests/*-guest), and the live KUnit suite and RAM backend (top-level
+# Kbuild).
+GUEST_TEST_MODULES := abi-guest hostile-guest shared-guest bench-guest
 guest-test-modules: guest
 	@$(STAGE) "guest test modules" bash -c '$(MAKE) --no-print-directory -s guest-modules && \
 		for m in $(GUEST_TEST_MODULES); do \
@@ -192,6 +195,14 @@ bench-e2e: xen images
 	@$(STAGE) "bench-e2e lab run" bash -c '$(LAB_ENV) $(TOP)/tools/lab/run-scenario.sh bench-e2e || true'
 	@python3 $(TOP)/tools/bench/e2e-report.py $(LAB_DIR)/bench-e2e.log \
 		$(BUILD)/bench-e2e.csv $(BUILD)/bench-e2e.png
+
+# A benchmark, not a test: chosen oids in userspace, then one lab boot of
+# a measuring guest beside a hostile one; one hostile-bench line of both.
+bench-hostile: xen images
+	@$(MAKE) --no-print-directory -s bench-hostile-engine 2>&1 | tee $(BUILD)/bench-hostile-engine.log
+	@$(STAGE) "bench-hostile lab run" bash -c '$(LAB_ENV) $(TOP)/tools/lab/run-scenario.sh bench-hostile || true'
+	@python3 $(TOP)/tools/bench/hostile-report.py $(BUILD)/bench-hostile-engine.log \
+		$(LAB_DIR)/bench-hostile.log
 
 demo: deps xen images
 	@$(LAB_ENV) $(TOP)/tools/lab/demo.sh

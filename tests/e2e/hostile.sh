@@ -1,17 +1,20 @@
 # A hostile guest attacks tmem for 30 s (bad pool ids, reserved flags,
 # foreign and out-of-range frames, ops on destroyed pools, floods of puts
 # beyond its memory, floods of zero pages that cost only metadata, pool
-# destroys of tens of thousands of pages) while an honest guest swaps
+# destroys of tens of thousands of pages, pool create/put/destroy churn,
+# floods of objects whose oids were chosen to share one hash chain under
+# the hash Xen used before its keyed one) while an honest guest swaps
 # through tmem: Xen stays up, the honest guest verifies clean, every answer
 # the attacker got is one the ABI allows, its persistent pages never exceed
 # its own maximum memory and the metadata Xen holds for it never exceeds
-# its metadata limit (tmem-list Mb <= Ml).
-# lab-xen: tmem
+# its metadata limit (tmem-list Mb <= Ml), which Xen's command line set
+# (tmem_meta_limit=32M, half the default).
+# lab-xen: tmem tmem_meta_limit=32M
 # lab-memory: 2048
 # lab-timeout: 240
 # lab-disks: swap:512M
 . /lab/dom0-lib.sh
-lab_plan 17
+lab_plan 20
 lab_ok "honest guest starts" guest_start honest 128 "tmem=1 lab.run=swap" /dev/vda
 lab_ok "hostile guest starts" guest_start hostile 128 "lab.run=hostile lab.seed=$(date +%s)"
 hid=$(xl domid hostile)
@@ -41,6 +44,7 @@ r() { guest_result hostile "$1"; }
 allowance=$(r hostile_quota_pages)
 lab_note "attacker: $(r hostile_ops) ops, $(r hostile_errors) refused, $(r hostile_enomem) ENOMEM, peak $(r hostile_max_persistent_pages) persistent pages (dom0 saw $peak), allowance $allowance"
 g() { xl tmem-list -l -a | awk -F'[=,]' -v k="$1" '/^G=/ { for (i = 2; i <= NF; i++) if (index($i, k ":") == 1) print substr($i, length(k) + 2) }'; }
+lab_note "churn: $(r hostile_churns) bursts, $(r hostile_churn_pools) pools made and destroyed; collision floods: $(r hostile_collision_floods), at most $(r hostile_collision_objects) objects"
 lab_note "metadata floods: $(r hostile_meta_floods) run, $(r hostile_meta_flood_enomem) stopped by -ENOMEM, at most $(r hostile_meta_flood_pages) zero pages; dom0 saw at most $meta_peak metadata bytes of a $meta_limit-byte limit"
 lab_note "longest tmem call in Xen $(g Lc) us: guest op $(g Lg) us (cmd $(g Lo)), control $(g Lt) us (cmd $(g Lq)), domain teardown step $(g Lk) us, allocator reclaim $(g Lr) us; $(g L1) of $(g Ln) calls took over 1 ms"
 lab_ok "Xen is still up" xl info
@@ -53,7 +57,10 @@ lab_cmp "its maximum leaves room beyond its 128 MiB (pages)" "${allowance:-0}" -
 lab_cmp "its persistent pages never exceeded its maximum (module's count)" "$(r hostile_max_persistent_pages)" -le "$allowance"
 lab_cmp "nor as dom0 saw them" "$peak" -le "$allowance"
 lab_cmp "a metadata flood was stopped with -ENOMEM" "$(r hostile_meta_flood_enomem)" -ge 1
+lab_cmp "its churn bursts made and destroyed pools" "$(r hostile_churn_pools)" -gt 0
+lab_cmp "its collision floods stored objects" "$(r hostile_collision_objects)" -gt 0
 lab_cmp "dom0 saw the attacker's metadata account in use (bytes)" "$meta_peak" -gt 1048576
+lab_cmp "its metadata limit is the one tmem_meta_limit= set (bytes)" "$meta_limit" -eq 33554432
 lab_cmp "its metadata never exceeded its limit (samples over)" "$meta_over" -eq 0
 lab_cmp "the module unloaded cleanly" "$(r hostile_rmmod_rc)" -eq 0
 lab_cmp "the honest guest's pages all verified" "$(guest_result honest mismatches)" -eq 0

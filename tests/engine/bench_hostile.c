@@ -12,6 +12,7 @@
  */
 #include "harness.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #define NOBJ   (1ul << 20)
@@ -87,10 +88,17 @@ static double run(struct hguest *g, int chosen)
     }
     t2 = now_s();
     printf("%-7s oids: put %6.0f ns  get %6.0f ns  longest chain %u in %u "
-           "buckets  (%lu failed)\n", chosen ? "chosen" : "random",
+           "buckets\n", chosen ? "chosen" : "random",
            (t1 - t0) * 1e9 / NOBJ, (t2 - t1) * 1e9 / NOBJ,
            longest_chain(tmem_client_get(CLIENT)->pools[pool]),
-           tmem_client_get(CLIENT)->pools[pool]->nbuckets, bad);
+           tmem_client_get(CLIENT)->pools[pool]->nbuckets);
+    /* A refused put is cheap: timing refusals would flatter the ratio. */
+    if ( bad )
+    {
+        fprintf(stderr, "bench_hostile: %lu of %lu puts and gets failed\n",
+                bad, 2 * NOBJ);
+        exit(1);
+    }
     hg_destroy_pool(g, (int32_t)pool);
     return (t2 - t0) * 1e9 / NOBJ;
 }
@@ -109,6 +117,8 @@ int main(void)
     unsigned int k;
 
     tmem_engine_max_client_pages = 2 * NOBJ;
+    /* A million objects need more metadata than a guest's default limit. */
+    tmem_engine_meta_limit = 1ul << 30;
     hg_init(&g, CLIENT, 2);
     memset(hg_frame(&g, 0), 0, 4096);
     for ( k = 0; k < 3; k++ )

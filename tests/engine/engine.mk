@@ -63,7 +63,7 @@ define ENGINE_STAGE
 	exit $$rc
 endef
 
-.PHONY: check-engine check-engine-tests check-engine-fuzz-smoke check-asan check-tsan fuzz bench bench-hostile engine-build
+.PHONY: check-engine check-engine-tests check-engine-fuzz-smoke check-asan check-tsan fuzz bench bench-hostile-engine engine-build
 
 # ---- builds ----
 
@@ -189,5 +189,5 @@ fuzz: $(ENGINE_FUZZ_BIN)
 bench: $(ENGINE_BENCH_BIN)
 	$(call ENGINE_STAGE,bench,$(ENGINE_BENCH_BIN))
 
-bench-hostile: $(ENGINE_BENCH_HOSTILE_BIN)
-	$(call ENGINE_STAGE,bench-hostile,$(ENGINE_BENCH_HOSTILE_BIN))
+bench-hostile-engine: $(ENGINE_BENCH_HOSTILE_BIN)
+	$(call ENGINE_STAGE,bench-hostile-engine,$(ENGINE_BENCH_HOSTILE_BIN))

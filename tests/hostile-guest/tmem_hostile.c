@@ -5,6 +5,7 @@
  * while and checks every answer against the guest ABI.
  *
  *   insmod tmem_hostile.ko [seconds=30] [seed=1] [flood_max=262144]
+ *                          [burst_gap_ms=0]
  *
  * insmod returns at once: a kernel thread does the work.  At load the
  * module takes every free pool slot of its client (NEW_POOL until -EPERM),
@@ -35,7 +36,12 @@
  *    destroyed); every other flood is a metadata flood instead: zero
  *    pages (no data page needed) each in an object of its own at a sparse
  *    index, which costs Xen only metadata, until the client's metadata
- *    limit answers -ENOMEM.
+ *    limit answers -ENOMEM; then a churn burst (NEW_POOL, one put,
+ *    DESTROY_POOL, up to 2000 times, persistent and ephemeral in turn);
+ *    then a collision flood: zero pages under oids of a family chosen to
+ *    share one hash chain (under the mixing Xen's object hash used before
+ *    it was keyed), each its own object, until -ENOMEM or 50000, flushed
+ *    after.
  * It remembers every page it holds ((pool, oid, index) -> version, the
  * content being a function of seed and version), so that it also checks
  * that a persistent page is there and intact until flushed, that an
@@ -49,6 +55,8 @@
  * Parameters (read-only in /sys/module/tmem_hostile/parameters/):
  *   seconds, seed, flood_max  as given (flood_max caps a flood's pages
  *                             when the allowance is unknown);
+ *   burst_gap_ms              time between two bursts (floods, churn);
+ *                             0 (default): 1 to 4 s at random;
  *   ops, ok, errors, enomem   hypercalls made, results >= 0, < 0, -ENOMEM;
  *   violations                results the ABI does not allow (want 0);
  *   max_persistent_pages      most persistent pages held at once (puts
@@ -59,6 +67,10 @@
  *   meta_floods               metadata floods run; meta_flood_enomem: ended
  *                             by -ENOMEM, meta_flood_pages: pages the
  *                             largest one stored;
+ *   churns, churn_pools       churn bursts run, pools they made and
+ *                             destroyed;
+ *   collision_floods          collision floods run; collision_objects:
+ *                             objects the largest one stored;
  *   quota_pages               the allowance above (-1: unknown);
  *   exclusive                 1 if all 16 pool slots were this module's;
  *   done                      1 once the run is over.
@@ -98,6 +110,10 @@ MODULE_PARM_DESC(seconds, "How long to attack (default 30)");
 static ulong seed = 1;
 module_param(seed, ulong, 0444);
 MODULE_PARM_DESC(seed, "Seed of the random choices and page contents");
+
+static uint burst_gap_ms;
+module_param(burst_gap_ms, uint, 0444);
+MODULE_PARM_DESC(burst_gap_ms, "Time between two bursts (0: 1 to 4 s at random)");
 
 static ulong flood_max = 262144;
 module_param(flood_max, ulong, 0444);
@@ -150,6 +166,22 @@ MODULE_PARM_DESC(meta_flood_enomem, "Metadata floods Xen stopped with -ENOMEM");
 static ulong meta_flood_pages;
 module_param(meta_flood_pages, ulong, 0444);
 MODULE_PARM_DESC(meta_flood_pages, "Pages the largest metadata flood stored");
+
+static uint churns;
+module_param(churns, uint, 0444);
+MODULE_PARM_DESC(churns, "Pool churn bursts run");
+
+static ulong churn_pools;
+module_param(churn_pools, ulong, 0444);
+MODULE_PARM_DESC(churn_pools, "Pools the churn bursts made and destroyed");
+
+static uint collision_floods;
+module_param(collision_floods, uint, 0444);
+MODULE_PARM_DESC(collision_floods, "Collision floods run");
+
+static ulong collision_objects;
+module_param(collision_objects, ulong, 0444);
+MODULE_PARM_DESC(collision_objects, "Objects the largest collision flood stored");
 
 static long quota_pages = -1;
 module_param(quota_pages, long, 0444);
@@ -268,7 +300,7 @@ struct hostile {
 	u64 max_ram_page;	/* the host's highest RAM frame + 1 */
 	u64 next_flood_obj;
 	unsigned long next_flood;	/* jiffies */
-	bool meta_turn;			/* the next flood is a metadata one */
+	unsigned int turn;		/* which kind of burst comes next */
 	unsigned long deadline;		/* jiffies */
 	unsigned int weight_sum;
 	unsigned int reported;
@@ -1155,6 +1187,110 @@ static void hostile_meta_flood(struct hostile *h)
 	}
 }
 
+#define HOSTILE_CHURN_CYCLES	2000
+#define HOSTILE_COLLISION_MAX	50000
+
+/*
+ * Pool churn: NEW_POOL, one put, DESTROY_POOL, over and over.  Every call
+ * must get its ABI answer; what Xen must not do meanwhile (make another
+ * client's operations wait) is measured by make bench-hostile.
+ */
+static void hostile_churn(struct hostile *h)
+{
+	unsigned int n, made = 0;
+	struct abi_tmem_op t;
+	u64 key, ver;
+	int pool;
+	long rc;
+
+	for (n = 0; n < HOSTILE_CHURN_CYCLES && !hostile_should_stop(h); n++) {
+		if (!hostile_has_free_slot(h)) {
+			pool = hostile_pick_slot(h, SLOT_LIVE, -1);
+			if (pool < 0)
+				break;
+			hostile_destroy(h, OP_DESTROY, pool);
+		}
+		pool = hostile_new_pool(h, OP_NEW_POOL, n & 1);
+		if (pool < 0)
+			continue;
+		made++;
+		key = hostile_key(h->next_flood_obj++, 0);
+		ver = ++h->serial;
+		hostile_fill(page_address(h->pages[0]), seed, key, ver);
+		hostile_page_op(h, &t, ABI_TMEM_PUT_PAGE, pool, key,
+				xen_page_to_gfn(h->pages[0]));
+		rc = hostile_call(h, OP_FLOOD_PUT, &t);
+		if (rc == 1 && h->slot[pool].persistent)
+			hostile_remember(h, pool, key, ver);
+		else if (rc != 1 && rc != -ABI_ENOMEM)
+			hostile_violation(h, OP_FLOOD_PUT, &t, rc,
+					  "churn put: 1 or -ENOMEM");
+		hostile_destroy(h, OP_DESTROY, pool);
+		cond_resched();
+	}
+	WRITE_ONCE(churns, churns + 1);
+	WRITE_ONCE(churn_pools, churn_pools + made);
+	pr_info("churn %u: %u cycles, %u pools made and destroyed\n", churns, n,
+		made);
+}
+
+/* The i-th oid of the family that shared one chain under the old mixing. */
+static void hostile_collision_oid(struct abi_tmem_op *t, u64 i)
+{
+	t->u.gen.oid.oid[0] = 0x5a5a5a5a5a5a5a5aull ^
+			      (i * 0x9e3779b97f4a7c15ull);
+	t->u.gen.oid.oid[1] = i + 1;	/* never one of the module's keys */
+	t->u.gen.oid.oid[2] = 0;
+	t->u.gen.index = 0;
+}
+
+static void hostile_collision_flood(struct hostile *h)
+{
+	int pool = hostile_live_pool(h, 1);
+	const char *end = "stopped";
+	struct abi_tmem_op t;
+	u64 i, stored = 0;
+	long rc;
+
+	if (pool < 0)
+		return;
+	for (i = 0; i < HOSTILE_COLLISION_MAX && !hostile_should_stop(h); i++) {
+		hostile_page_op(h, &t, ABI_TMEM_PUT_PAGE, pool, 0,
+				xen_page_to_gfn(h->zero));
+		hostile_collision_oid(&t, i);
+		rc = hostile_call(h, OP_FLOOD_PUT, &t);
+		if (rc == 1) {
+			stored++;
+		} else {
+			if (rc == -ABI_ENOMEM) {
+				end = "-ENOMEM";
+			} else {
+				end = "error";
+				hostile_violation(h, OP_FLOOD_PUT, &t, rc,
+						  "collision put: 1 or -ENOMEM");
+			}
+			break;
+		}
+		cond_resched();
+	}
+	if (stored > collision_objects)
+		WRITE_ONCE(collision_objects, stored);
+	WRITE_ONCE(collision_floods, collision_floods + 1);
+	pr_info("collision flood %u: pool %d, %llu objects stored, %s\n",
+		collision_floods, pool, stored, end);
+	for (i = 0; i < stored; i++) {
+		memset(&t, 0, sizeof(t));
+		t.cmd = ABI_TMEM_FLUSH_OBJECT;
+		t.pool_id = pool;
+		hostile_collision_oid(&t, i);
+		rc = hostile_call(h, OP_FLOOD_FLUSH, &t);
+		if (rc != 1)
+			hostile_violation(h, OP_FLOOD_FLUSH, &t, rc,
+					  "flush must return 1");
+		cond_resched();
+	}
+}
+
 /* ---- the run ----------------------------------------------------------- */
 
 static enum hostile_op hostile_pick_op(struct hostile *h)
@@ -1227,13 +1363,24 @@ static void hostile_run(struct hostile *h)
 
 	while (!hostile_should_stop(h)) {
 		if (time_after_eq(jiffies, h->next_flood)) {
-			/* Data floods and metadata floods take turns. */
-			if (h->meta_turn)
-				hostile_meta_flood(h);
-			else
+			/* The four kinds of burst take turns. */
+			switch (h->turn++ % 4) {
+			case 0:
 				hostile_flood(h);
-			h->meta_turn = !h->meta_turn;
-			h->next_flood = jiffies + HZ + hrange(h, 3 * HZ);
+				break;
+			case 1:
+				hostile_meta_flood(h);
+				break;
+			case 2:
+				hostile_churn(h);
+				break;
+			default:
+				hostile_collision_flood(h);
+				break;
+			}
+			h->next_flood = jiffies +
+					(burst_gap_ms ? msecs_to_jiffies(burst_gap_ms) :
+					 HZ + hrange(h, 3 * HZ));
 		} else {
 			hostile_one(h);
 		}

@@ -1,9 +1,10 @@
-# The hostile guest: tmem_hostile.ko attacks hypercall 38 for 30 s with
-# malformed and random operations, floods of persistent puts and floods of
-# zero pages that cost Xen metadata only, checking
-# every answer against the ABI; then it reports and unloads.
+# The hostile guest: tmem_hostile.ko attacks hypercall 38 for lab.seconds=S
+# (default 30) with malformed and random operations, floods of persistent
+# puts and floods of zero pages that cost Xen metadata only, checking every
+# answer against the ABI; then it reports and unloads.
 seed=$(sed -n 's/.*lab\.seed=\([0-9]*\).*/\1/p' /proc/cmdline)
-insmod /lab/modules/tmem_hostile.ko seconds=30 seed="${seed:-1}"
+secs=$(sed -n 's/.*lab\.seconds=\([0-9]*\).*/\1/p' /proc/cmdline)
+insmod /lab/modules/tmem_hostile.ko seconds="${secs:-30}" seed="${seed:-1}"
 echo "RESULT hostile_insmod_rc=$?"
 p=/sys/module/tmem_hostile/parameters
 i=0
@@ -13,7 +14,8 @@ until [ "$(cat $p/done 2>/dev/null)" = 1 ] || [ "$i" -ge 150 ]; do
 done
 for f in done ops ok errors enomem violations max_persistent_pages \
 	persistent_pages quota_pages exclusive floods flood_enomem \
-	meta_floods meta_flood_enomem meta_flood_pages; do
+	meta_floods meta_flood_enomem meta_flood_pages churns churn_pools \
+	collision_floods collision_objects; do
 	echo "RESULT hostile_$f=$(cat "$p/$f" 2>/dev/null)"
 done
 dmesg | sed -n 's/^\[ *[0-9.]*\] \(tmem_hostile: .*\)/KLOG \1/p' | tail -n 30

@@ -183,6 +183,7 @@ struct scenario {
 	unsigned int other_pools;	/* pools of another user first */
 	unsigned int xa_fail_one_in;
 	unsigned int stop_after_ms;	/* rmmod while running (0: no) */
+	unsigned int burst_gap_ms;	/* every kind of burst, quickly */
 };
 
 static void sim_reset_params(const struct scenario *sc, unsigned long seed)
@@ -191,7 +192,8 @@ static void sim_reset_params(const struct scenario *sc, unsigned long seed)
 		"ops", "ok", "errors", "enomem", "violations",
 		"max_persistent_pages", "persistent_pages", "floods",
 		"flood_enomem", "exclusive", "done", "meta_floods",
-		"meta_flood_enomem", "meta_flood_pages",
+		"meta_flood_enomem", "meta_flood_pages", "churns",
+		"churn_pools", "collision_floods", "collision_objects",
 	};
 	unsigned int i;
 
@@ -199,6 +201,7 @@ static void sim_reset_params(const struct scenario *sc, unsigned long seed)
 		sim_param_set(zero[i], 0);
 	sim_param_set("quota_pages", -1);
 	sim_param_set("seconds", sc->seconds);
+	sim_param_set("burst_gap_ms", sc->burst_gap_ms);
 	sim_param_set("seed", (long long)seed);
 }
 
@@ -318,6 +321,20 @@ static void sim_run(const struct scenario *sc, unsigned long seed)
 		      "held at most what the host had");
 	CHECK(sim_param_get("exclusive") == !sc->other_pools,
 	      "exclusive unless another user");
+	if (sc->burst_gap_ms) {
+		CHECK(sim_param_get("meta_floods") >= 1, "metadata floods run");
+		CHECK(sim_param_get("churns") >= 1 &&
+		      sim_param_get("churn_pools") >= 100,
+		      "churn bursts made and destroyed pools");
+		CHECK(sim_param_get("collision_floods") >= 1 &&
+		      sim_param_get("collision_objects") >= 1000,
+		      "collision floods stored objects");
+		printf("   %lld metadata floods, %lld churns (%lld pools), %lld collision floods (at most %lld objects)\n",
+		       sim_param_get("meta_floods"), sim_param_get("churns"),
+		       sim_param_get("churn_pools"),
+		       sim_param_get("collision_floods"),
+		       sim_param_get("collision_objects"));
+	}
 	sim_module_exit();
 	CHECK(tmem_env_user_domain_charged(SIM_DOMID) == 0,
 	      "no persistent page left after rmmod");
@@ -354,6 +371,7 @@ int main(int argc, char **argv)
 		{ "module's tracking runs out of memory", FAULT_NONE, 2000, 0,
 		  2, 0, 97 },
 		{ "rmmod while running", FAULT_NONE, 2000, 0, 60, 0, 0, 700 },
+		{ "every kind of burst", FAULT_NONE, 3000, 0, 3, 0, 0, 0, 150 },
 		{ "fault: foreign put accepted", FAULT_FOREIGN_PUT_OK, 2000,
 		  0, 1 },
 		{ "fault: refused flags accepted", FAULT_BAD_FLAGS_OK, 2000,

@@ -121,6 +121,7 @@ static inline bool sysfs_streq(const char *a, const char *b)
 #define jiffies			sim_jiffies()
 #define time_after(a, b)	((long)((b) - (a)) < 0)
 #define time_after_eq(a, b)	((long)((a) - (b)) >= 0)
+#define msecs_to_jiffies(m)	((unsigned long)(m))
 
 static inline unsigned long sim_jiffies(void)
 {
