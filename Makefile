@@ -52,6 +52,8 @@ help:
 	@echo "make test      everything: check, check-asan, check-tsan, the builds, and e2e"
 	@echo "make bench-e2e disk swap, zswap, tmem, tmem+LZO: one guest, one lab boot"
 	@echo "make bench-hostile  what a hostile guest costs the others (hostile-bench line)"
+	@echo "make virtswap  virtswap built against Debian's 6.12 and 6.1 headers"
+	@echo "make dkms-deb  the virtswap-dkms package; make check-dkms installs and builds it"
 
 deps:
 	@$(TOP)/tools/deps.sh
@@ -109,6 +111,10 @@ $(TOOLS_DIST)/.installed: $(XEN_TREE)/.prepared $(TOP)/tools/xen/build-tools.sh
 
 include $(TOP)/tools/kernel/guest.mk
 
+# --- stock Debian guest kernels and virtswap (tools/kernel/stock.mk) -----
+
+include $(TOP)/tools/kernel/stock.mk
+
 # --- userspace engine tests (rules in tests/engine/engine.mk) ------------
 
 include $(TOP)/tests/engine/engine.mk
@@ -140,9 +146,10 @@ guest-test-modules: guest
 			$(MAKE) --no-print-directory -s -C $(TOP)/tests/$$m BUILD=$(BUILD) || exit 1; \
 		done'
 
-$(GUEST_DIR)/initramfs.cpio: $(GUEST_INITRD_INPUTS) guest-test-modules
+$(GUEST_DIR)/initramfs.cpio: $(GUEST_INITRD_INPUTS) guest-test-modules stock-guests
 	@mkdir -p $(GUEST_DIR)
-	@$(STAGE) "guest initramfs" $(TOP)/tools/images/mk-guest-initramfs.sh $(TOP) $@ \
+	@$(STAGE) "guest initramfs" env GUEST_KMOD_DIR=$(STOCK_GUEST)/kmod \
+		$(TOP)/tools/images/mk-guest-initramfs.sh $(TOP) $@ \
 		$(BUILD)/guest-modules $(addprefix $(BUILD)/,$(GUEST_TEST_MODULES))
 
 # ext4 disk with a verifiable 256 MiB file set: twice a 128 MiB guest's RAM.
@@ -154,6 +161,7 @@ $(IMAGES)/data-fileset.img: $(TOP)/tests/e2e/workloads/filestress.c $(TOP)/tools
 # compares a hash of them all).
 images: tools guest $(DOM0_VMLINUX) $(GUEST_DIR)/initramfs.cpio $(IMAGES)/data-fileset.img
 	@cp -p $(BUILD)/guest/vmlinux $(GUEST_DIR)/vmlinux
+	@cp -p $(STOCK_GUEST)/vmlinuz-stock-* $(GUEST_DIR)/
 	@$(STAGE) "dom0 initramfs" $(TOP)/tools/images/mk-dom0-initramfs.sh $(DOM0_PKG) \
 		$(TOOLS_DIST) $(GUEST_DIR) $(TOP) $(DOM0_INITRD)
 
@@ -188,6 +196,7 @@ test:
 	@$(STAGE) "sanitizers" $(MAKE) --no-print-directory check-asan check-tsan
 	@$(STAGE) "builds" $(MAKE) --no-print-directory xen tools guest images
 	@$(STAGE) "checkpatch" $(MAKE) --no-print-directory checkpatch
+	@$(STAGE) "virtswap-dkms" $(MAKE) --no-print-directory check-dkms
 	@$(STAGE) "end-to-end" $(MAKE) --no-print-directory e2e
 
 # A benchmark, not a test: four guest configurations in one lab boot.

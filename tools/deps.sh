@@ -15,6 +15,8 @@ pkgs=(
 	qemu-system-x86 qemu-utils busybox-static e2fsprogs bash util-linux
 	# userspace tests, fuzzing, plots
 	clang llvm libclang-rt-14-dev gnuplot-nox
+	# virtswap packaged for DKMS, installed and built in make test
+	dkms
 )
 
 missing=()

@@ -43,17 +43,7 @@ deb-src [signed-by=$keyring] $mirror bookworm main
 deb [signed-by=$keyring] $mirror trixie main
 EOF
 
-apt_opts=(
-	-o "Dir::Etc::SourceList=$apt_dir/sources.list"
-	-o "Dir::Etc::SourceParts=$apt_dir/sources.list.d"
-	-o "Dir::State::Lists=$apt_dir/lists"
-	-o "Dir::Cache::Archives=$apt_dir/archives"
-	-o "Dir::Cache::pkgcache="
-	-o "Dir::Cache::srcpkgcache="
-	-o "APT::Get::List-Cleanup=0"
-	-o "APT::Sandbox::User=root"
-	-qq
-)
+. "$(dirname "$0")/apt-private.sh"
 mkdir -p "$apt_dir/sources.list.d"
 
 retry_hint() {

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Build the lab guests' initramfs: static busybox, the project's static test
-# workloads and the guest-side scenario scripts.
+# workloads and the guest-side scenario scripts; the .ko files of each
+# MODULE_DIR in /lab/modules; with GUEST_KMOD_DIR set, that tree (one
+# directory of modules per stock kernel release) as /lab/kmod.
 #
-# usage: mk-guest-initramfs.sh TOP OUT_CPIO [MODULE_DIR...]
+# usage: [GUEST_KMOD_DIR=DIR] mk-guest-initramfs.sh TOP OUT_CPIO [MODULE_DIR...]
 set -euo pipefail
 
 top=$(realpath "$1")
@@ -26,6 +28,9 @@ for d in "$@"; do
 		[ -f "$ko" ] && cp "$ko" "$root/lab/modules/"
 	done
 done
+if [ -n "${GUEST_KMOD_DIR:-}" ]; then
+	cp -a "$GUEST_KMOD_DIR" "$root/lab/kmod"
+fi
 cp "$top/tools/lab/guest-init.sh" "$root/init"
 chmod 755 "$root/init"
 # Same inputs, same bytes (fixed times and inode numbers): the dom0 image

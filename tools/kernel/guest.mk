@@ -51,8 +51,10 @@ GUEST_NEW_FILES := \
 	mm/cleancache_kunit.c \
 	drivers/xen/tmem.c \
 	drivers/xen/tmem_kunit.c \
+	drivers/block/virtswap.c \
 	Documentation/mm/frontswap.rst \
-	Documentation/mm/cleancache.rst
+	Documentation/mm/cleancache.rst \
+	Documentation/admin-guide/blockdev/virtswap.rst
 
 GUEST_FILES := $(sort $(patsubst $(TOP)/%,%,$(wildcard \
 	$(addprefix $(TOP)/,$(GUEST_NEW_FILES)))))

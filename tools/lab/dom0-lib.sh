@@ -52,7 +52,8 @@ lab_now() {
 
 # guest_start NAME MEMORY_MB EXTRA_CMDLINE [DISK_DEV...]
 # Starts a guest (PV, or PVH with GUEST_TYPE=pvh) with the project's kernel
-# and guest initramfs; each disk device of dom0 becomes xvda, xvdb, ... in
+# (or GUEST_KERNEL, e.g. $LAB_GUEST_DIR/vmlinuz-stock-6.12) and the guest
+# initramfs; each disk device of dom0 becomes xvda, xvdb, ... in
 # the guest. Persistent tmem pages are charged to the guest and refused
 # beyond its maximum, and libxl sets a PV guest's hypervisor maximum to its
 # target; so the maximum is raised to GUEST_MAXMEM (default 640 MiB) with
@@ -76,7 +77,7 @@ guest_start() {
 	cat > "/run/$name.cfg" <<EOF
 name = "$name"
 type = "${GUEST_TYPE:-pv}"
-kernel = "$LAB_GUEST_DIR/vmlinux"
+kernel = "${GUEST_KERNEL:-$LAB_GUEST_DIR/vmlinux}"
 ramdisk = "$LAB_GUEST_DIR/initramfs.cpio"
 extra = "console=hvc0 quiet loglevel=4 $extra"
 memory = $mem
@@ -378,4 +379,78 @@ restore_checked() {
 		[ "$(TMEM_LIST=/tmp/tl.after tmem_field C fr "${new:-x}")" = 0 ]
 	xl unpause g1
 	lab_ok "the restored g1 runs once unpaused" domain_runs g1 "${new:-x}"
+}
+
+# --- virtswap -------------------------------------------------------------
+
+# virtswap_pool_field LISTING DOMID KEY: KEY of DOMID's persistent pool in a
+# saved `xl tmem-list -l -a`.
+virtswap_pool_field() {
+	TMEM_LIST=$1 tmem_field P "$3" "$2" "$(tmem_pp_pool "$1" "$2")"
+}
+
+# virtswap_filled DOMID: at the hold after the fill, xl tmem-list shows the
+# device's persistent pool holding the swapped-out pages (2 checks). The
+# guest's own counters are noted, not compared: processes that touch
+# swapped-out pages go on swapping in while it holds.
+virtswap_filled() {
+	lab_ok "xl tmem-list after the fill" tmem_list_save /tmp/tl.vs.fill
+	sed 's/^/LAB: # tmem-list: /' /tmp/tl.vs.fill | grep "CI:$1,"
+	lab_cmp "Xen's persistent pool for the device holds the swapped-out pages" \
+		"$(virtswap_pool_field /tmp/tl.vs.fill "$1" Pc)" -gt 50000
+	lab_note "the device counted $(guest_result g1 fill_vs_pages_in_tmem) pages in tmem," \
+		"$(guest_result g1 fill_vs_stored_tmem) stores; Xen $(virtswap_pool_field /tmp/tl.vs.fill "$1" Pc)" \
+		"pages, $(virtswap_pool_field /tmp/tl.vs.fill "$1" ps) good puts"
+}
+
+# virtswap_exact DOMID: after swapoff, when nothing uses the device any more,
+# Xen's count of its pool and the device's counters (reported with end_)
+# agree exactly, and both hold just the swap header mkswap wrote (block 0,
+# which no swapoff frees) (6 checks).
+virtswap_exact() {
+	lab_ok "xl tmem-list after swapoff" tmem_list_save /tmp/tl.vs.end
+	l=/tmp/tl.vs.end
+	sed 's/^/LAB: # tmem-list: /' "$l" | grep "CI:$1,"
+	lab_cmp "after swapoff Xen's pool holds one page, the swap header" \
+		"$(virtswap_pool_field "$l" "$1" Pc)" -eq 1
+	lab_cmp "and the device counts that one in tmem" "$(guest_result g1 end_vs_pages_in_tmem)" -eq 1
+	lab_cmp "Xen's good puts are the device's stores to tmem" \
+		"$(virtswap_pool_field "$l" "$1" ps)" -eq "$(guest_result g1 end_vs_stored_tmem)"
+	lab_cmp "Xen's good gets are the device's loads from tmem" \
+		"$(virtswap_pool_field "$l" "$1" gs)" -eq "$(guest_result g1 end_vs_loaded_tmem)"
+	lab_cmp "Xen's flushes are the device's" \
+		"$(virtswap_pool_field "$l" "$1" ft)" -eq "$(guest_result g1 end_vs_flushed)"
+}
+
+# virtswap_start VERSION RELEASE EXTRA [DISK]: g1 (128 MiB) boots Debian's
+# stock kernel VERSION (6.12 or 6.1) and runs tests/e2e/guest/virtswap.sh
+# (EXTRA: more lab.* arguments); checks (4) that it runs kernel RELEASE,
+# loaded virtswap, swapped on it and filled its pages. Sets vs_id.
+virtswap_start() {
+	GUEST_KERNEL="$LAB_GUEST_DIR/vmlinuz-stock-$1"
+	export GUEST_KERNEL
+	lab_ok "g1 starts with Debian's own $1 kernel" guest_start g1 128 "lab.run=virtswap $3" ${4:-}
+	unset GUEST_KERNEL
+	vs_id=$(xl domid g1)
+	guest_wait_for g1 kernel 120
+	lab_ok "g1 runs the stock kernel ($(guest_result g1 kernel))" same_text "$2" "$(guest_result g1 kernel)"
+	guest_wait_for g1 swapon 120
+	lab_cmp "virtswap loaded (insmod status)" "$(guest_result g1 virtswap_insmod_rc)" -eq 0
+	lab_ok "swapon /dev/virtswap0" same_text ok "$(guest_result g1 swapon)"
+}
+
+# virtswap_finish DOMID: after the fill (checks of the caller at "filled"),
+# the verification, swapoff, Xen's counts against the device's, and the
+# end (12 checks).
+virtswap_finish() {
+	guest_signal g1 listed
+	lab_ok "g1 verified its pages and swapped off" guest_wait_for g1 verified 900
+	lab_cmp "every page read back intact" "$(guest_result g1 mismatches)" -eq 0
+	lab_cmp "memstress exit status" "$(guest_result g1 memstress_rc)" -eq 0
+	lab_ok "swapoff /dev/virtswap0" same_text ok "$(guest_result g1 swapoff)"
+	virtswap_exact "$1"
+	guest_signal g1 verified_listed
+	guest_wait g1 120
+	lab_cmp "rmmod virtswap" "$(guest_result g1 rmmod_rc)" -eq 0
+	lab_cmp "guest workload exit status" "$(guest_result g1 guest_rc)" -eq 0
 }

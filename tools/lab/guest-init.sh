@@ -9,6 +9,15 @@ mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tmpfs tmpfs /tmp
 
+# A stock kernel has its block frontend as a module: load what the image
+# carries for this kernel, in order.
+kmod=/lab/kmod/$(uname -r)
+if [ -f "$kmod/load-order" ]; then
+	while read -r m; do
+		insmod "$kmod/$m" || echo "guest-init: insmod $m failed"
+	done < "$kmod/load-order"
+fi
+
 run=$(sed -n 's/.*lab\.run=\([^ ]*\).*/\1/p' /proc/cmdline)
 echo "guest-init: $(uname -r), running '${run:-shell}'"
 if [ -n "$run" ] && [ -f "/lab/run/$run.sh" ]; then

@@ -1,0 +1,48 @@
+# virtswap on whatever kernel this guest booted (a stock Debian one in the
+# virtswap scenarios): load the module built for it with a 512 MiB device
+# (with lab.backing=1, /dev/xvda backs it), swap on it, fill 384 MiB of
+# checksummed pages through 128 MiB of RAM, report the device's counters
+# and hold until dom0 says "listed"; verify every page (rewriting a third),
+# swapoff, report again and hold until "verified_listed"; unload.
+. /lab/run/lib.sh
+backing=$(lab_arg backing)
+echo "RESULT kernel=$(uname -r)"
+# vs_counters PREFIX: every counter of the device, by name.
+vs_counters() {
+	awk -v p="$1" '{ print "RESULT " p "vs_" $1 "=" $2 }' /sys/kernel/debug/virtswap/virtswap0
+	echo "RESULT ${1}vs_mm_stat=$(tr -s ' ' '_' < /sys/block/virtswap0/mm_stat)"
+}
+args="disksize_mb=512"
+[ "$backing" = 1 ] && args="$args backing_dev=/dev/xvda"
+insmod "/lab/kmod/$(uname -r)/virtswap.ko" $args
+echo "RESULT virtswap_insmod_rc=$?"
+mkswap /dev/virtswap0 >/dev/null && swapon /dev/virtswap0 || { echo "RESULT swapon=failed"; exit 1; }
+echo "RESULT swapon=ok"
+memstress -m 384 -s 42 -w /tmp/go > /tmp/ms.out 2>&1 &
+ms=$!
+if ! wait_output /tmp/ms.out '^RESULT filled=' "$ms"; then
+	cat /tmp/ms.out
+	echo "RESULT memstress_rc=died"
+	exit 1
+fi
+labwait listed 300 >/dev/null &
+w=$!
+vs_counters fill_
+echo "RESULT filled=1"
+wait "$w" || echo "RESULT listed_signal=missing"
+touch /tmp/go
+wait "$ms"
+rc=$?
+cat /tmp/ms.out | grep '^RESULT'
+echo "RESULT memstress_rc=$rc"
+# After swapoff nothing uses the device: its counters stand still while
+# dom0 compares them with Xen's.
+swapoff /dev/virtswap0 && echo "RESULT swapoff=ok" || echo "RESULT swapoff=failed"
+labwait verified_listed 300 >/dev/null &
+w=$!
+vs_counters end_
+echo "RESULT verified=1"
+wait "$w" || echo "RESULT verified_listed_signal=missing"
+rmmod virtswap
+echo "RESULT rmmod_rc=$?"
+exit $rc
