@@ -17,8 +17,9 @@ ENGINE_OUT := $(BUILD)/engine
 
 ENGINE_CC ?= gcc
 ENGINE_CLANG ?= clang
+# Seconds of each fuzz target (make fuzz), and of each in the smoke run.
 FUZZ_SECONDS ?= 600
-ENGINE_FUZZ_SMOKE_SECONDS ?= 60
+ENGINE_FUZZ_SMOKE_SECONDS ?= 30
 # Operations of the model-based random test in check-engine (>= 1M).
 ENGINE_MODEL_OPS ?= 1000000
 ENGINE_SEED ?= 20261126
@@ -51,6 +52,7 @@ ENGINE_PLAIN := $(addprefix $(ENGINE_OUT)/plain/,$(ENGINE_TESTS) abi_user)
 ENGINE_ASAN := $(addprefix $(ENGINE_OUT)/asan/,$(ENGINE_TESTS) abi_user)
 ENGINE_TSAN_BIN := $(ENGINE_OUT)/tsan/test_stress
 ENGINE_FUZZ_BIN := $(ENGINE_OUT)/fuzz/fuzz_engine
+ENGINE_FUZZ_LZO_BIN := $(ENGINE_OUT)/fuzz/fuzz_lzo
 ENGINE_BENCH_BIN := $(ENGINE_OUT)/plain/bench
 ENGINE_BENCH_HOSTILE_BIN := $(ENGINE_OUT)/plain/bench_hostile
 
@@ -105,6 +107,13 @@ $(ENGINE_FUZZ_BIN): $(ENGINE_DEPS)
 		-fno-sanitize-recover=undefined $(ENGINE_WARN) $(ENGINE_INC) \
 		-pthread -o $@ $(ENGINE_TST)/fuzz_engine.c $(ENGINE_LIB)
 
+$(ENGINE_FUZZ_LZO_BIN): $(ENGINE_SRC)/tmem_lzo.c $(ENGINE_SRC)/tmem_lzo.h \
+		$(ENGINE_TST)/fuzz_lzo.c
+	@mkdir -p $(@D)
+	$(ENGINE_CLANG) -O1 -g -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined $(ENGINE_WARN) $(ENGINE_INC) \
+		-o $@ $(ENGINE_TST)/fuzz_lzo.c $(ENGINE_SRC)/tmem_lzo.c -llzo2
+
 $(ENGINE_BENCH_HOSTILE_BIN): $(ENGINE_DEPS)
 	@mkdir -p $(@D)
 	$(ENGINE_CC) -O2 -g $(ENGINE_WARN) $(ENGINE_INC) -pthread -o $@ \
@@ -134,8 +143,8 @@ $(ENGINE_OUT)/kstub/abi_suite.o: $(ENGINE_DEPS)
 
 # ---- check-engine: fast tests, the ABI suite and a fuzz smoke run ----
 
-# The fuzz smoke run is one single-threaded minute: with make -j2 it runs
-# beside the other tests instead of after them.
+# The fuzz smoke run is half a minute of each target, single-threaded: with
+# make -j2 it runs beside the other tests instead of after them.
 check-engine: check-engine-tests check-engine-fuzz-smoke
 
 check-engine-tests: $(ENGINE_STRICT_OBJS) $(ENGINE_PLAIN) \
@@ -150,8 +159,8 @@ check-engine-tests: $(ENGINE_STRICT_OBJS) $(ENGINE_PLAIN) \
 	$(call ENGINE_STAGE,stress-threads,$(ENGINE_OUT)/plain/test_stress \
 		--seconds 8)
 
-check-engine-fuzz-smoke: $(ENGINE_FUZZ_BIN)
-	$(call ENGINE_STAGE,fuzz-smoke-$(ENGINE_FUZZ_SMOKE_SECONDS)s, \
+check-engine-fuzz-smoke: $(ENGINE_FUZZ_BIN) $(ENGINE_FUZZ_LZO_BIN)
+	$(call ENGINE_STAGE,fuzz-smoke-$(ENGINE_FUZZ_SMOKE_SECONDS)s-each, \
 		$(MAKE) -s -f $(ENGINE_TST)/engine.mk TOP=$(TOP) BUILD=$(BUILD) \
 		FUZZ_SECONDS=$(ENGINE_FUZZ_SMOKE_SECONDS) fuzz)
 
@@ -174,15 +183,24 @@ check-tsan: $(ENGINE_TSAN_BIN)
 
 # ---- fuzzing ----
 
-fuzz: $(ENGINE_FUZZ_BIN)
-	@mkdir -p $(ENGINE_OUT)/fuzz/corpus $(ENGINE_OUT)/fuzz/artifacts
-	$(call ENGINE_STAGE,fuzz-$(FUZZ_SECONDS)s,$(ENGINE_FUZZ_BIN) \
-		-max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=20 \
+# ENGINE_FUZZ_RUN NAME,BINARY,SEED_CORPUS: one target for FUZZ_SECONDS; its
+# corpus grows in $(ENGINE_OUT)/fuzz/NAME.corpus, findings land in
+# $(ENGINE_OUT)/fuzz/artifacts/NAME-*.
+define ENGINE_FUZZ_RUN
+	@mkdir -p $(ENGINE_OUT)/fuzz/$(1).corpus $(ENGINE_OUT)/fuzz/artifacts
+	$(call ENGINE_STAGE,fuzz-$(1)-$(FUZZ_SECONDS)s,$(2) \
+		-max_total_time=$(FUZZ_SECONDS) -max_len=4097 -timeout=20 \
 		-rss_limit_mb=4096 -print_final_stats=1 \
-		-artifact_prefix=$(ENGINE_OUT)/fuzz/artifacts/ \
-		$(ENGINE_OUT)/fuzz/corpus $(ENGINE_TST)/fuzz-corpus \
-		> $(ENGINE_OUT)/fuzz/last.log 2>&1; rc=$$?; \
-		tail -n 25 $(ENGINE_OUT)/fuzz/last.log; exit $$rc)
+		-artifact_prefix=$(ENGINE_OUT)/fuzz/artifacts/$(1)- \
+		$(ENGINE_OUT)/fuzz/$(1).corpus $(3) \
+		> $(ENGINE_OUT)/fuzz/$(1).log 2>&1; rc=$$?; \
+		grep -E '^stat::number_of_executed_units|^#[0-9]+ *DONE|ERROR|SUMMARY' \
+			$(ENGINE_OUT)/fuzz/$(1).log | tail -n 8; exit $$rc)
+endef
+
+fuzz: $(ENGINE_FUZZ_BIN) $(ENGINE_FUZZ_LZO_BIN)
+	$(call ENGINE_FUZZ_RUN,engine,$(ENGINE_FUZZ_BIN),$(ENGINE_TST)/fuzz-corpus)
+	$(call ENGINE_FUZZ_RUN,lzo,$(ENGINE_FUZZ_LZO_BIN),$(ENGINE_TST)/fuzz-corpus-lzo)
 
 # ---- benchmark ----
 

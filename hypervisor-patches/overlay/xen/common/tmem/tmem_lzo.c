@@ -257,7 +257,9 @@ int tmem_lzo1x_1_compress(const uint8_t *in, size_t in_len, uint8_t *out,
 
 /*
  * A length held in (t & mask), or after the instruction in an extension when
- * those bits are 0 (then mask is the extension's base).
+ * those bits are 0 (then mask is the extension's base).  A length beyond the
+ * output is caught where it is used: the end-of-stream marker carries one
+ * that means nothing.
  */
 #define LZO_LEN_FIELD(len, t, mask)                                 \
     do {                                                            \
@@ -267,8 +269,6 @@ int tmem_lzo1x_1_compress(const uint8_t *in, size_t in_len, uint8_t *out,
             (len) = lzo_get_len(&ip, ip_end, (mask), *out_len);     \
             if ( (len) == 0 )                                       \
                 goto input_overrun;                                 \
-            if ( (len) > *out_len )                                 \
-                goto output_overrun;                                \
         }                                                           \
     } while ( 0 )
 
@@ -283,8 +283,9 @@ int tmem_lzo1x_1_compress(const uint8_t *in, size_t in_len, uint8_t *out,
 /*
  * Read a length extension: zero bytes add 255 each, then a non-zero byte.
  * Returns base + the sum, 0 when the input ends first (a real length is
- * never 0), or something above limit once the length could not fit the
- * output anyway (so the caller reports an output overrun).
+ * never 0), or limit + 1 for any length the output could not hold.  The
+ * whole extension is consumed either way, as liblzo2 does, so that what
+ * follows it is read from the same place.
  */
 static inline size_t lzo_get_len(const uint8_t **ipp, const uint8_t *ip_end,
                                  size_t base, size_t limit)
@@ -298,18 +299,14 @@ static inline size_t lzo_get_len(const uint8_t **ipp, const uint8_t *ip_end,
             return 0;
         if ( *ip )
             break;
-        n += 255;
+        /* Stop adding once it is too long: no overflow, however many. */
+        if ( n <= limit )
+            n += 255;
         ip++;
-        /* Longer than the output could ever hold: stop counting. */
-        if ( n > limit )
-        {
-            *ipp = ip;
-            return limit + 1;
-        }
     }
     n += base + *ip++;
     *ipp = ip;
-    return n;
+    return n > limit ? limit + 1 : n;
 }
 
 int tmem_lzo1x_decompress_safe(const uint8_t *in, size_t in_len,
