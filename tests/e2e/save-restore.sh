@@ -1,21 +1,24 @@
 # xl save / xl restore of a guest whose swapped-out pages are in tmem: a
 # 128 MiB guest (tmem=1) fills 384 MiB through frontswap and holds; the save
 # stream (on its own disk, /dev/vdb: dom0's tmpfs is too small) carries its
-# persistent tmem pages; the restored domain's client has the same pools and
-# the same page count, and every page verifies after the restore. The same
-# file restored a second time (g1b, on a copy of the swap disk) is a second
-# guest with its own copy of the pages, and verifies too.
+# persistent tmem pages; the restored domain's client has the same pools,
+# the same page count and the same metadata limit, and every page verifies
+# after the restore. The same file restored a second time (g1b, on a copy
+# of the swap disk) is a second guest with its own copy of the pages, and
+# verifies too.
 # lab-xen: tmem
 # lab-timeout: 900
 # lab-disks: swap:512M save:1G copy:512M
 . /lab/dom0-lib.sh
-lab_plan 28
+lab_plan 30
 lab_ok "tmem answers control operations" tmem_available
 lab_ok "guest g1 starts" guest_start g1 128 "tmem=1 lab.run=holdswap lab.hold=900" /dev/vda
 lab_ok "g1 filled 384 MiB and holds" guest_wait_for g1 filled 400
 old=$(xl domid g1)
 
-# Before the save.
+# Before the save: a metadata limit of its own, which the stream carries
+# (TMEM_META_LIMIT).
+lab_ok "xl tmem-set -m 48 g1" xl tmem-set -m 48 g1
 lab_ok "xl tmem-list before the save" tmem_list_save /tmp/tl.before
 pools0=$(tmem_pools /tmp/tl.before "$old")
 pp=$(tmem_pp_pool /tmp/tl.before "$old")
@@ -50,6 +53,8 @@ dd if=/dev/vda of=/dev/vdc bs=1M conv=fsync 2>/run/dd.log ||
 
 # Restore.
 restore_checked "the saved guest" "$old" "$pools0" "$pc0" /dev/vdb
+lab_cmp "the restored client has the saved metadata limit (48 MiB)" \
+	"$(TMEM_LIST=/tmp/tl.after tmem_field C Ml "${new:-x}")" -eq 50331648
 
 # The same file restored a second time, as g1b on the copy of the disk:
 # a second guest with a tmem client of its own holding the same pages.

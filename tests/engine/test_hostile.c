@@ -314,6 +314,10 @@ static void meta_flood(uint16_t domid, uint32_t flags, bool expect_refusal)
     memset(hg_frame(&g, 0), 0x5a, 4096);        /* same-filled */
     CHECK_EQ(hg_new_pool(&g, flags, 0, 0), 0);
     CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_SET_META_LIMIT, domid, LIMIT_KIB), 0);
+    /* What a save reads back and a restore sets again (TMEM_META_LIMIT). */
+    CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_GET_META_LIMIT, domid, 0), LIMIT_KIB);
+    CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_GET_META_LIMIT,
+                       TMEM_ENGINE_CLI_ID_ALL, 0), -TMEM_EINVAL);
     c = tmem_client_get(domid);
     heap0 = tmem_atomic_read(&tmem_env_user_stats.meta_bytes);
     for ( i = 0; i < N; i++ )

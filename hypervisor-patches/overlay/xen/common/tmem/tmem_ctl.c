@@ -637,6 +637,8 @@ static long tmem_ctl_client_op_locked(struct tmem_client *c,
         /* Lowering it frees nothing: it only refuses what would go over. */
         tmem_atomic_set(&c->meta.limit, (long)ctl->arg << 10);
         return 0;
+    case TMEM_ENGINE_CTL_GET_META_LIMIT:
+        return tmem_atomic_read(&c->meta.limit) >> 10;
     case TMEM_ENGINE_CTL_GET_CLIENT_INFO:
         ctl->weight = (uint32_t)tmem_atomic_read(&c->lru.weight);
         ctl->flags = (tmem_atomic_read(&c->compress) ?
@@ -789,6 +791,7 @@ long tmem_engine_control(struct tmem_engine_ctl *ctl)
     case TMEM_ENGINE_CTL_SET_META_LIMIT:
         break;
 
+    case TMEM_ENGINE_CTL_GET_META_LIMIT:
     case TMEM_ENGINE_CTL_GET_CLIENT_INFO:
     case TMEM_ENGINE_CTL_SET_CLIENT_INFO:
     case TMEM_ENGINE_CTL_GET_POOLS:

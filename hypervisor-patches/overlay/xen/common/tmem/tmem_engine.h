@@ -100,6 +100,7 @@ struct tmem_engine_op {
 #define TMEM_ENGINE_CTL_SET_AUTH            11
 #define TMEM_ENGINE_CTL_GET_AUTH            12
 #define TMEM_ENGINE_CTL_SET_META_LIMIT      13   /* arg = KiB */
+#define TMEM_ENGINE_CTL_GET_META_LIMIT      14   /* returns KiB */
 #define TMEM_ENGINE_CTL_SAVE_GET_NEXT_PAGE  19
 #define TMEM_ENGINE_CTL_SAVE_GET_NEXT_INV   20
 #define TMEM_ENGINE_CTL_SAVE_END            21

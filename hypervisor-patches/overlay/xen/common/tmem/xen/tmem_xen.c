@@ -920,6 +920,8 @@ long tmem_sysctl(struct xen_sysctl_tmem_op *op)
     BUILD_BUG_ON(XEN_SYSCTL_TMEM_OP_ALL_CLIENTS != TMEM_ENGINE_CLI_ID_ALL);
     BUILD_BUG_ON(XEN_SYSCTL_TMEM_OP_SET_META_LIMIT !=
                  TMEM_ENGINE_CTL_SET_META_LIMIT);
+    BUILD_BUG_ON(XEN_SYSCTL_TMEM_OP_GET_META_LIMIT !=
+                 TMEM_ENGINE_CTL_GET_META_LIMIT);
 
     if ( !tmem_on )
         return -ENOSYS;
@@ -973,6 +975,7 @@ long tmem_sysctl(struct xen_sysctl_tmem_op *op)
         return sysctl_save_get_next(op);
 
     case XEN_SYSCTL_TMEM_OP_SAVE_END:
+    case XEN_SYSCTL_TMEM_OP_GET_META_LIMIT:
         rc = check_domain(op->cli_id);
         return rc ?: engine_control(&ctl);
 
