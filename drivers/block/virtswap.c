@@ -482,6 +482,9 @@ static void vs_discard(struct virtswap *vs, struct bio *bio)
 		vs_slot_lock(&vs->slots[i]);
 		vs_slot_free(vs, i);
 		vs_slot_unlock(&vs->slots[i]);
+		/* A whole-device discard (swapon -d) is many flushes. */
+		if (!(n & 1023))
+			cond_resched();
 	}
 }
 

@@ -1,6 +1,7 @@
 # virtswap on whatever kernel this guest booted (a stock Debian one in the
 # virtswap scenarios): load the module built for it with a 512 MiB device
-# (with lab.backing=1, /dev/xvda backs it), swap on it, fill 384 MiB of
+# (with lab.backing=1, /dev/xvda backs it; built into the kernel, it is set
+# up and at the end reset through sysfs), swap on it, fill 384 MiB of
 # checksummed pages through 128 MiB of RAM, report the device's counters
 # and hold until dom0 says "listed"; verify every page (rewriting a third),
 # swapoff, report again and hold until "verified_listed"; unload.
@@ -12,10 +13,21 @@ vs_counters() {
 	awk -v p="$1" '{ print "RESULT " p "vs_" $1 "=" $2 }' /sys/kernel/debug/virtswap/virtswap0
 	echo "RESULT ${1}vs_mm_stat=$(tr -s ' ' '_' < /sys/block/virtswap0/mm_stat)"
 }
-args="disksize_mb=512"
-[ "$backing" = 1 ] && args="$args backing_dev=/dev/xvda"
-insmod "/lab/kmod/$(uname -r)/virtswap.ko" $args
-echo "RESULT virtswap_insmod_rc=$?"
+builtin=0
+if [ -d /sys/block/virtswap0 ]; then
+	# Built into this kernel (the project's): set it up through sysfs.
+	builtin=1
+	d=/sys/block/virtswap0
+	{ [ "$backing" != 1 ] || echo /dev/xvda > "$d/backing_dev"; } &&
+		echo 512M > "$d/disksize"
+	echo "RESULT virtswap_insmod_rc=$?"
+	echo "RESULT virtswap_sysfs_disksize=$(cat "$d/disksize")"
+else
+	args="disksize_mb=512"
+	[ "$backing" = 1 ] && args="$args backing_dev=/dev/xvda"
+	insmod "/lab/kmod/$(uname -r)/virtswap.ko" $args
+	echo "RESULT virtswap_insmod_rc=$?"
+fi
 mkswap /dev/virtswap0 >/dev/null && swapon /dev/virtswap0 || { echo "RESULT swapon=failed"; exit 1; }
 echo "RESULT swapon=ok"
 memstress -m 384 -s 42 -w /tmp/go > /tmp/ms.out 2>&1 &
@@ -43,6 +55,11 @@ w=$!
 vs_counters end_
 echo "RESULT verified=1"
 wait "$w" || echo "RESULT verified_listed_signal=missing"
-rmmod virtswap
+if [ "$builtin" = 1 ]; then
+	# Built in: reset frees what it holds (its pool) as rmmod would.
+	echo 1 > /sys/block/virtswap0/reset
+else
+	rmmod virtswap
+fi
 echo "RESULT rmmod_rc=$?"
 exit $rc
