@@ -3,8 +3,12 @@
 (gnuplot) and the summary line
 
   e2e-bench: tmem_vs_disk=R1 tmem_vs_zswap=R2 disk_writes_avoided=P1 cleancache_reads_avoided=P2
+             virtswap_vs_frontswap=R3 virtswap_vs_disk=R4 virtswap_own_vs_frontswap=R5
 
 R1, R2: wall-time ratios of workload (a), tmem / other (lower is better).
+R3, R4: the same, virtswap on Debian's stock 6.12 kernel / frontswap on
+the project's kernel (config tmem), and / disk swap.  R5: virtswap built
+into the project's kernel / frontswap on it (the driver alone).
 P1: fraction of the disk configuration's swap writes that tmem avoided.
 P2: fraction of the disk configuration's second-pass reads that cleancache
 avoided.
@@ -17,7 +21,9 @@ import re
 import subprocess
 import sys
 
-CONFIGS = ["disk", "zswap", "tmem", "tmem-lzo"]
+CONFIGS = ["disk", "zswap", "tmem", "tmem-lzo", "virtswap-own", "virtswap"]
+# Configurations that run workload (a) only.
+A_ONLY = ["virtswap"]
 
 
 def parse(log):
@@ -37,6 +43,14 @@ def num(row, key):
         return float(row[key])
     except (KeyError, ValueError):
         raise SystemExit("e2e-report: config %s has no value for %s" % (row.get("config"), key))
+
+
+def num_or_nan(row, key):
+    """A figure a configuration may not have (workload (b) where A_ONLY)."""
+    try:
+        return float(row[key])
+    except (KeyError, ValueError):
+        return float("nan")
 
 
 def ratio(a, b):
@@ -64,11 +78,11 @@ def main():
         r = rows[c]
         print("  %-9s (a) %7.1f s (user %.1f, sys %.1f, iowait %.1f, steal %.1f), "
               "%8d KiB swap written, %6d pages out; "
-              "(b) pass 2 %7.1f s, %8d KiB read; tmem %4d MiB; mismatches %s/%s"
+              "(b) pass 2 %7.1f s, %8.0f KiB read; tmem %4d MiB; mismatches %s/%s"
               % (c, num(r, "a_seconds"), num(r, "a_user_s"), num(r, "a_sys_s"),
                  num(r, "a_iowait_s"), num(r, "a_steal_s"),
                  num(r, "a_swap_write_kib"), num(r, "a_pswpout"),
-                 num(r, "b_pass2_seconds"), num(r, "b_pass2_read_kib"),
+                 num_or_nan(r, "b_pass2_seconds"), num_or_nan(r, "b_pass2_read_kib"),
                  num(r, "tmem_host_mib"), r.get("a_mismatches"), r.get("b_mismatches")))
     plot(csv_path, png_path, keys)
     disk, zswap, tmem = rows["disk"], rows["zswap"], rows["tmem"]
@@ -76,13 +90,18 @@ def main():
     r2 = ratio(num(tmem, "a_seconds"), num(zswap, "a_seconds"))
     p1 = 1 - ratio(num(tmem, "a_swap_write_kib"), num(disk, "a_swap_write_kib"))
     p2 = 1 - ratio(num(tmem, "b_pass2_read_kib"), num(disk, "b_pass2_read_kib"))
+    r3 = ratio(num(rows["virtswap"], "a_seconds"), num(tmem, "a_seconds"))
+    r4 = ratio(num(rows["virtswap"], "a_seconds"), num(disk, "a_seconds"))
+    r5 = ratio(num(rows["virtswap-own"], "a_seconds"), num(tmem, "a_seconds"))
     bad = [c for c in CONFIGS
-           if rows[c].get("a_mismatches") != "0" or rows[c].get("b_mismatches") != "0"]
+           if rows[c].get("a_mismatches") != "0" or
+           (c not in A_ONLY and rows[c].get("b_mismatches") != "0")]
     if bad:
         print("e2e-report: DATA MISMATCH in %s: figures are not valid" % ", ".join(bad))
     print("csv: %s\nplot: %s" % (csv_path, png_path))
     print("e2e-bench: tmem_vs_disk=%.2f tmem_vs_zswap=%.2f disk_writes_avoided=%.3f "
-          "cleancache_reads_avoided=%.3f" % (r1, r2, p1, p2))
+          "cleancache_reads_avoided=%.3f virtswap_vs_frontswap=%.2f virtswap_vs_disk=%.2f "
+          "virtswap_own_vs_frontswap=%.2f" % (r1, r2, p1, p2, r3, r4, r5))
     return 1 if bad else 0
 
 
