@@ -650,7 +650,9 @@ static void test_control_errors(void)
     CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_FREEZE, TMEM_ENGINE_MAX_CLIENTS, 0),
              -TMEM_EINVAL);
     CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_FREEZE, 0x10000, 0), -TMEM_EINVAL);
-    CHECK_EQ(hc_simple(14, 60, 0), -TMEM_ENOSYS);
+    /* 14 is GET_META_LIMIT now: no such client yet; 15 is unknown. */
+    CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_GET_META_LIMIT, 60, 0), -TMEM_ENOENT);
+    CHECK_EQ(hc_simple(15, 60, 0), -TMEM_ENOSYS);
     CHECK_EQ(hc_simple(0xffffffffu, 60, 0), -TMEM_ENOSYS);
     CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_SAVE_BEGIN, TMEM_ENGINE_CLI_ID_ALL, 0),
              -TMEM_EINVAL);
