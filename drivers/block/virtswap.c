@@ -732,35 +732,41 @@ static long long vs_stat(struct virtswap *vs, enum vs_stat s)
 	return atomic64_read(&vs->stats[s]);
 }
 
+/* One line of counters, in the order given. */
+static ssize_t vs_emit_stats(struct virtswap *vs, char *buf,
+			     const enum vs_stat *which, unsigned int n)
+{
+	ssize_t len = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		len += sysfs_emit_at(buf, len, "%8lld%c", vs_stat(vs, which[i]),
+				     i + 1 < n ? ' ' : '\n');
+	return len;
+}
+
 static ssize_t io_stat_show(struct device *dev, struct device_attribute *a,
 			    char *buf)
 {
-	struct virtswap *vs = vs_of(dev);
+	static const enum vs_stat which[] = {
+		VS_STORED_TMEM, VS_STORED_BACKING, VS_STORED_FILLED,
+		VS_LOADED_TMEM, VS_LOADED_BACKING, VS_LOADED_FILLED,
+		VS_LOADED_ZERO,
+	};
 
-	return sysfs_emit(buf, "%8lld %8lld %8lld %8lld %8lld %8lld %8lld\n",
-			  vs_stat(vs, VS_STORED_TMEM),
-			  vs_stat(vs, VS_STORED_BACKING),
-			  vs_stat(vs, VS_STORED_FILLED),
-			  vs_stat(vs, VS_LOADED_TMEM),
-			  vs_stat(vs, VS_LOADED_BACKING),
-			  vs_stat(vs, VS_LOADED_FILLED),
-			  vs_stat(vs, VS_LOADED_ZERO));
+	return vs_emit_stats(vs_of(dev), buf, which, ARRAY_SIZE(which));
 }
 static DEVICE_ATTR_RO(io_stat);
 
 static ssize_t errors_show(struct device *dev, struct device_attribute *a,
 			   char *buf)
 {
-	struct virtswap *vs = vs_of(dev);
+	static const enum vs_stat which[] = {
+		VS_PUT_ENOMEM, VS_PUT_FROZEN, VS_PUT_NODEV, VS_PUT_OTHER,
+		VS_GET_FAILED, VS_BACKING_ERRORS, VS_WRITE_FAILED,
+	};
 
-	return sysfs_emit(buf, "%8lld %8lld %8lld %8lld %8lld %8lld %8lld\n",
-			  vs_stat(vs, VS_PUT_ENOMEM),
-			  vs_stat(vs, VS_PUT_FROZEN),
-			  vs_stat(vs, VS_PUT_NODEV),
-			  vs_stat(vs, VS_PUT_OTHER),
-			  vs_stat(vs, VS_GET_FAILED),
-			  vs_stat(vs, VS_BACKING_ERRORS),
-			  vs_stat(vs, VS_WRITE_FAILED));
+	return vs_emit_stats(vs_of(dev), buf, which, ARRAY_SIZE(which));
 }
 static DEVICE_ATTR_RO(errors);
 

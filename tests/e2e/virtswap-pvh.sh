@@ -11,9 +11,6 @@ GUEST_TYPE=pvh
 export GUEST_TYPE
 virtswap_start project 6.12.117-tmem ""
 lab_cmp "sysfs disksize took 512 MiB" "$(guest_result g1 virtswap_sysfs_disksize)" -eq 536870912
-lab_ok "g1 filled 384 MiB through virtswap" guest_wait_for g1 filled 600
-lab_cmp "the device put pages into tmem" "$(guest_result g1 fill_vs_stored_tmem)" -gt 50000
-lab_cmp "tmem refused none of them" "$(guest_result g1 fill_vs_write_failed)" -eq 0
-virtswap_filled "$vs_id"
+virtswap_fill_checks "$vs_id"
 virtswap_finish "$vs_id"
 lab_finish

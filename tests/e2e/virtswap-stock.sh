@@ -11,10 +11,7 @@
 lab_plan 23
 lab_ok "tmem answers control operations" tmem_available
 virtswap_start 6.12 6.12.117+deb13-amd64 ""
-lab_ok "g1 filled 384 MiB through virtswap" guest_wait_for g1 filled 600
-lab_cmp "the device put pages into tmem" "$(guest_result g1 fill_vs_stored_tmem)" -gt 50000
-lab_cmp "tmem refused none of them" "$(guest_result g1 fill_vs_write_failed)" -eq 0
-virtswap_filled "$vs_id"
+virtswap_fill_checks "$vs_id"
 lab_note "device after the fill: mm_stat $(guest_result g1 fill_vs_mm_stat)," \
 	"$(guest_result g1 fill_vs_stored_same_filled) same-filled pages kept in the guest"
 virtswap_finish "$vs_id"

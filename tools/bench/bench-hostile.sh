@@ -15,16 +15,6 @@
 SECONDS_MEASURED=15
 CYCLES=20
 
-# g_field KEY: a field of the long G= record.
-g_field() {
-	xl tmem-list -l -a 2>/dev/null | awk -F'[=,]' -v k="$1" \
-		'/^G=/ { for (i = 2; i <= NF; i++) if (index($i, k ":") == 1) print substr($i, length(k) + 2) }'
-}
-# client_field DOMID KEY: a field of domain DOMID's C= record.
-client_field() {
-	xl tmem-list -l -a 2>/dev/null | awk -F'[=,]' -v ci="$1" -v k="$2" \
-		'index($0, "C=CI:" ci ",") == 1 { for (i = 2; i <= NF; i++) if (index($i, k ":") == 1) print substr($i, length(k) + 2) }'
-}
 # hostile_run NAME SECONDS: the attacker (no headroom) for SECONDS, to its
 # end; its tmem client must be gone after it.
 hostile_run() {
@@ -41,12 +31,12 @@ hostile_run() {
 # account (meta_max, meta_limit, bytes).
 sample() {
 	until "$@"; do
-		f=$(free_mib) fc=$(g_field Fc)
+		f=$(free_mib) fc=$(tmem_field G Fc)
 		hm=$(xl list hostile 2>/dev/null | awk 'NR == 2 { print $3 }')
 		if [ -n "$hid" ] && [ -n "$hm" ]; then
 			g=$(( free0 - f - hm - ((${fc:-0} - ${fc0:-0}) * 4 / 1024) ))
 			[ "$g" -gt "$growth_max" ] && growth_max=$g
-			mb=$(client_field "$hid" Mb) ml=$(client_field "$hid" Ml)
+			mb=$(tmem_field C Mb "$hid") ml=$(tmem_field C Ml "$hid")
 			[ "${mb:-0}" -gt "$meta_max" ] && meta_max=${mb:-0}
 			[ "${ml:-0}" -gt 0 ] && meta_limit=$ml
 		fi
@@ -68,7 +58,7 @@ r() { guest_result m "$1"; }
 
 # long_calls: "calls timed in Xen, those over 1 ms" so far.
 long_calls() {
-	echo "$(g_field Ln) $(g_field L1)"
+	echo "$(tmem_field G Ln) $(tmem_field G L1)"
 }
 # per_million "N0 L0" "N1 L1": calls over 1 ms per million calls in between.
 per_million() {
@@ -77,7 +67,7 @@ per_million() {
 
 hid="" growth_max=0 meta_max=0 meta_limit=0
 free0=$(free_mib)
-fc0=$(g_field Fc)
+fc0=$(tmem_field G Fc)
 lc0=$(long_calls)
 guest_signal m quiet
 sample has_result m quiet_get_max_ns
@@ -96,8 +86,8 @@ sample attack_over
 guest_wait hostile 120
 lc2=$(long_calls)
 lab_note "attacker (domain $hid): $(guest_result hostile hostile_ops) ops, $(guest_result hostile hostile_meta_floods) metadata floods, $(guest_result hostile hostile_meta_flood_enomem) stopped by -ENOMEM, $(guest_result hostile hostile_churn_pools) pools churned, $(guest_result hostile hostile_collision_objects) colliding objects at most; metadata at most $meta_max of $meta_limit bytes; heap growth at most $growth_max MiB"
-max_call_us=$(g_field Lc)
-lab_note "longest tmem call in Xen so far: $max_call_us us (longest guest op $(g_field Lg) us, cmd $(g_field Lo); control $(g_field Lt) us; teardown step $(g_field Lk) us; allocator reclaim $(g_field Lr) us)"
+max_call_us=$(tmem_field G Lc)
+lab_note "longest tmem call in Xen so far: $max_call_us us (longest guest op $(tmem_field G Lg) us, cmd $(tmem_field G Lo); control $(tmem_field G Lt) us; teardown step $(tmem_field G Lk) us; allocator reclaim $(tmem_field G Lr) us)"
 # Calls over 1 ms, per million, while only the measuring guest used tmem
 # and while the attacker did too: under QEMU/TCG the host's own scheduling
 # of the emulator lengthens calls at random, so the rate says more than

@@ -39,8 +39,7 @@ def main():
                  ("userspace" if not eng else "lab"))
     v = dict(lab)
     v.update(eng)
-    keys = ["heap_growth_mib", "max_call_us", "honest_p99_ratio",
-            "adversarial_oid_ratio", "leak_mib_20_cycles"]
+    keys = [t[0] for t in TARGETS]
     print("hostile-bench: " + " ".join("%s=%s" % (k, v.get(k, "NA")) for k in keys))
     for key, target, cmp, what in TARGETS:
         val = v.get(key, "NA")

@@ -389,6 +389,15 @@ virtswap_pool_field() {
 	TMEM_LIST=$1 tmem_field P "$3" "$2" "$(tmem_pp_pool "$1" "$2")"
 }
 
+# virtswap_fill_checks DOMID: g1 filled its pages through virtswap, all of
+# them accepted by tmem (3 checks), then virtswap_filled (5 in all).
+virtswap_fill_checks() {
+	lab_ok "g1 filled 384 MiB through virtswap" guest_wait_for g1 filled 600
+	lab_cmp "the device put pages into tmem" "$(guest_result g1 fill_vs_stored_tmem)" -gt 50000
+	lab_cmp "tmem refused none of them" "$(guest_result g1 fill_vs_write_failed)" -eq 0
+	virtswap_filled "$1"
+}
+
 # virtswap_filled DOMID: at the hold after the fill, xl tmem-list shows the
 # device's persistent pool holding the swapped-out pages (2 checks). The
 # guest's own counters are noted, not compared: processes that touch

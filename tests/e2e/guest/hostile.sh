@@ -2,8 +2,9 @@
 # (default 30) with malformed and random operations, floods of persistent
 # puts and floods of zero pages that cost Xen metadata only, checking every
 # answer against the ABI; then it reports and unloads.
-seed=$(sed -n 's/.*lab\.seed=\([0-9]*\).*/\1/p' /proc/cmdline)
-secs=$(sed -n 's/.*lab\.seconds=\([0-9]*\).*/\1/p' /proc/cmdline)
+. /lab/run/lib.sh
+seed=$(lab_arg seed)
+secs=$(lab_arg seconds)
 insmod /lab/modules/tmem_hostile.ko seconds="${secs:-30}" seed="${seed:-1}"
 echo "RESULT hostile_insmod_rc=$?"
 p=/sys/module/tmem_hostile/parameters

@@ -11,7 +11,9 @@ echo "RESULT kernel=$(uname -r)"
 # vs_counters PREFIX: every counter of the device, by name.
 vs_counters() {
 	awk -v p="$1" '{ print "RESULT " p "vs_" $1 "=" $2 }' /sys/kernel/debug/virtswap/virtswap0
-	echo "RESULT ${1}vs_mm_stat=$(tr -s ' ' '_' < /sys/block/virtswap0/mm_stat)"
+	for f in mm_stat io_stat errors; do
+		echo "RESULT ${1}vs_$f=$(tr -s ' ' '_' < "/sys/block/virtswap0/$f")"
+	done
 }
 builtin=0
 if [ -d /sys/block/virtswap0 ]; then
