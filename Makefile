@@ -62,7 +62,8 @@ deps:
 
 sources: $(XEN_PRISTINE)/.unpacked $(LINUX_PRISTINE)/.unpacked $(DOM0_PKG)/.unpacked
 
-$(XEN_DSC) $(LINUX_SOURCE_DEB) $(DOM0_IMAGE_DEB): | deps
+# One fetch makes all three (a grouped target), so make -j runs it once.
+$(XEN_DSC) $(LINUX_SOURCE_DEB) $(DOM0_IMAGE_DEB) &: | deps
 	@$(STAGE) "fetch pinned sources" $(TOP)/tools/fetch-sources.sh $(BUILD)/apt $(DOWNLOADS)
 
 $(XEN_PRISTINE)/.unpacked: $(XEN_DSC)

@@ -36,7 +36,8 @@ STOCK_GUEST := $(STOCK)/guest
 
 .PHONY: stock-kernels virtswap stock-guests dkms-deb check-dkms
 
-$(STOCK_612_DEBS) $(STOCK_61_DEBS) $(STOCK_61_IMAGE_DEB): | $(XEN_DSC)
+# One fetch makes them all (a grouped target), so make -j runs it once.
+$(STOCK_612_DEBS) $(STOCK_61_DEBS) $(STOCK_61_IMAGE_DEB) &: | $(XEN_DSC)
 	@$(STAGE) "fetch stock kernel packages" $(TOP)/tools/fetch-stock-kernels.sh \
 		$(BUILD)/apt $(DOWNLOADS)
 
@@ -53,7 +54,7 @@ $(STOCK)/root-6.1/.prepared: $(STOCK_61_DEBS) $(TOP)/tools/kernel/prepare-stock-
 	@touch $@
 
 $(STOCK)/image-6.1/.unpacked: $(STOCK_61_IMAGE_DEB)
-	@$(STAGE) "unpack stock 6.1 kernel" bash -c 'rm -rf $(STOCK)/image-6.1 && \
+	@$(STAGE) "unpack stock 6.1 kernel" bash -c 'rm -rf $(STOCK)/image-6.1 && mkdir -p $(STOCK) && \
 		dpkg -x $(STOCK_61_IMAGE_DEB) $(STOCK)/image-6.1'
 	@touch $@
 
