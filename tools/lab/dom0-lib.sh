@@ -398,15 +398,16 @@ virtswap_fill_checks() {
 	virtswap_filled "$1"
 }
 
-# virtswap_filled DOMID: at the hold after the fill, xl tmem-list shows the
-# device's persistent pool holding the swapped-out pages (2 checks). The
+# virtswap_filled DOMID [MIN]: at the hold after the fill, xl tmem-list shows
+# the device's persistent pool holding more than MIN (default 50000) of the
+# swapped-out pages (2 checks). The
 # guest's own counters are noted, not compared: processes that touch
 # swapped-out pages go on swapping in while it holds.
 virtswap_filled() {
 	lab_ok "xl tmem-list after the fill" tmem_list_save /tmp/tl.vs.fill
 	sed 's/^/LAB: # tmem-list: /' /tmp/tl.vs.fill | grep "CI:$1,"
 	lab_cmp "Xen's persistent pool for the device holds the swapped-out pages" \
-		"$(virtswap_pool_field /tmp/tl.vs.fill "$1" Pc)" -gt 50000
+		"$(virtswap_pool_field /tmp/tl.vs.fill "$1" Pc)" -gt "${2:-50000}"
 	lab_note "the device counted $(guest_result g1 fill_vs_pages_in_tmem) pages in tmem," \
 		"$(guest_result g1 fill_vs_stored_tmem) stores; Xen $(virtswap_pool_field /tmp/tl.vs.fill "$1" Pc)" \
 		"pages, $(virtswap_pool_field /tmp/tl.vs.fill "$1" ps) good puts"
