@@ -149,6 +149,32 @@ unsigned long frontswap_curr_pages(void)
 EXPORT_SYMBOL_GPL(frontswap_curr_pages);
 
 /**
+ * frontswap_stores - number of pages the backend took since boot
+ *
+ * A self-shrinking backend reads it to tell whether swap has gone quiet.
+ */
+unsigned long frontswap_stores(void)
+{
+	return atomic_long_read(&fs_stats.succ_stores);
+}
+EXPORT_SYMBOL_GPL(frontswap_stores);
+
+/**
+ * frontswap_holds - whether the backend holds slot @offset of swap @type
+ * @type: swap type
+ * @offset: slot
+ *
+ * Context: the caller keeps the swap device from going away (it holds a
+ * reference from get_swap_device()), and with it the slot bitmap.
+ */
+bool frontswap_holds(unsigned int type, pgoff_t offset)
+{
+	unsigned long *map = frontswap_map(type, offset, 1);
+
+	return map && test_bit(offset, map);
+}
+
+/**
  * frontswap_swapon - a swap device of @type with @nr_pages slots is enabled
  * @type: swap type
  * @nr_pages: number of slots

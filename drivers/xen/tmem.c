@@ -12,6 +12,10 @@
  *    by the 24-byte cleancache file key, a page its index (pages whose
  *    index does not fit 32 bits are not cached).
  *
+ * With CONFIG_XEN_SELFBALLOONING, tmem.selfballooning and
+ * tmem.selfshrinking (default on) start xen-selfballoon.c's self-ballooning
+ * and, with frontswap on, its frontswap self-shrinking.
+ *
  * Pages are named by frame: the machine frame in PV guests, the guest
  * frame in PVH/HVM guests (xen_page_to_gfn()).  A failed put sends the
  * page to disk, a failed get reads it from disk; errors are counted in
@@ -44,6 +48,7 @@
 #include <linux/workqueue.h>
 
 #include <asm/xen/hypercall.h>
+#include <xen/balloon.h>
 #include <xen/page.h>
 #include <xen/tmem.h>
 #include <xen/xen.h>
@@ -59,6 +64,14 @@ MODULE_PARM_DESC(frontswap, "Keep swapped-out pages in tmem (default on)");
 static bool cleancache = true;
 module_param(cleancache, bool, 0444);
 MODULE_PARM_DESC(cleancache, "Keep evicted clean page-cache pages in tmem (default on)");
+
+static bool selfballooning = true;
+module_param(selfballooning, bool, 0444);
+MODULE_PARM_DESC(selfballooning, "Balloon down toward committed memory (default on)");
+
+static bool selfshrinking = true;
+module_param(selfshrinking, bool, 0444);
+MODULE_PARM_DESC(selfshrinking, "Bring frontswap pages back once swap is quiet (default on)");
 
 /* ---- accounting ---------------------------------------------------- */
 
@@ -835,6 +848,7 @@ static int __init xen_tmem_init(void)
 		else
 			cc_on = true;
 	}
+	xen_selfballoon_init(selfballooning, selfshrinking && fs_on);
 	pr_info("enabled in a %s guest (%s frames): frontswap %s, cleancache %s\n",
 		xen_pv_domain() ? "PV" : (xen_pvh_domain() ? "PVH" : "HVM"),
 		xen_pv_domain() ? "machine" : "guest",

@@ -44,6 +44,9 @@ DECLARE_STATIC_KEY_FALSE(frontswap_enabled_key);
 int frontswap_register_ops(const struct frontswap_ops *ops);
 int frontswap_unregister_ops(const struct frontswap_ops *ops);
 unsigned long frontswap_curr_pages(void);
+unsigned long frontswap_stores(void);
+bool frontswap_holds(unsigned int type, pgoff_t offset);
+unsigned long frontswap_shrink(unsigned long nr_pages);
 
 int frontswap_swapon(unsigned int type, unsigned long nr_pages);
 void frontswap_swapoff(unsigned int type);
@@ -103,6 +106,21 @@ static inline int frontswap_register_ops(const struct frontswap_ops *ops)
 }
 
 static inline unsigned long frontswap_curr_pages(void)
+{
+	return 0;
+}
+
+static inline unsigned long frontswap_stores(void)
+{
+	return 0;
+}
+
+static inline bool frontswap_holds(unsigned int type, pgoff_t offset)
+{
+	return false;
+}
+
+static inline unsigned long frontswap_shrink(unsigned long nr_pages)
 {
 	return 0;
 }

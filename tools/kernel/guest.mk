@@ -51,6 +51,7 @@ GUEST_NEW_FILES := \
 	mm/cleancache_kunit.c \
 	drivers/xen/tmem.c \
 	drivers/xen/tmem_kunit.c \
+	drivers/xen/xen-selfballoon.c \
 	drivers/block/virtswap.c \
 	Documentation/mm/frontswap.rst \
 	Documentation/mm/cleancache.rst \

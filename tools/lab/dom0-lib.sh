@@ -74,12 +74,16 @@ guest_start() {
 		disks="$disks'format=raw, vdev=xvd$letter, access=rw, target=$dev',"
 		letter=$(echo "$letter" | tr 'a-y' 'b-z')
 	done
+	# Self-ballooning and self-shrinking change a guest's memory and its
+	# frontswap pages on their own, which counts the other scenarios
+	# compare exactly cannot allow: off unless a scenario sets
+	# GUEST_TMEM_POLICY (empty: the kernel's defaults).
 	cat > "/run/$name.cfg" <<EOF
 name = "$name"
 type = "${GUEST_TYPE:-pv}"
 kernel = "${GUEST_KERNEL:-$LAB_GUEST_DIR/vmlinux}"
 ramdisk = "$LAB_GUEST_DIR/initramfs.cpio"
-extra = "console=hvc0 quiet loglevel=4 $extra"
+extra = "console=hvc0 quiet loglevel=4 ${GUEST_TMEM_POLICY-tmem.selfballooning=0 tmem.selfshrinking=0} $extra"
 memory = $mem
 maxmem = ${GUEST_MAXMEM:-640}
 vcpus = 1
