@@ -214,6 +214,10 @@ static void frontswap_test_store_load_invalidate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bitmap_weight(map, FST_SLOTS), 1U);
 	KUNIT_EXPECT_EQ(test, fst_count(&fs_stats.succ_stores), stores + 1);
 	KUNIT_EXPECT_EQ(test, fst_count(&fs_stats.stored), stored + 1);
+	/* what a self-shrinking backend reads */
+	KUNIT_EXPECT_EQ(test, frontswap_stores(), (unsigned long)stores + 1);
+	KUNIT_EXPECT_TRUE(test, frontswap_holds(FST_TYPE, 5));
+	KUNIT_EXPECT_FALSE(test, frontswap_holds(FST_TYPE, 6));
 
 	/* storing the same slot again replaces the copy, still one page */
 	KUNIT_EXPECT_TRUE(test, frontswap_store(out));
@@ -238,6 +242,7 @@ static void frontswap_test_store_load_invalidate(struct kunit *test)
 	/* freeing the slot drops the copy; freeing it again costs nothing */
 	frontswap_invalidate_page(FST_TYPE, 5);
 	KUNIT_EXPECT_FALSE(test, test_bit(5, map));
+	KUNIT_EXPECT_FALSE(test, frontswap_holds(FST_TYPE, 5));
 	KUNIT_EXPECT_EQ(test, fst.log[fst.nr_calls - 1].op, FST_INV_PAGE);
 	KUNIT_EXPECT_EQ(test, fst.log[fst.nr_calls - 1].offset, 5UL);
 	KUNIT_EXPECT_NULL(test, fst.slot[5]);

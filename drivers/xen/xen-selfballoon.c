@@ -41,6 +41,7 @@
 #include <linux/workqueue.h>
 
 #include <xen/balloon.h>
+#include <xen/xen.h>
 
 #define MB2PAGES(mb)	((unsigned long)(mb) << (20 - PAGE_SHIFT))
 #define PAGES2MB(pages)	((pages) >> (20 - PAGE_SHIFT))
@@ -274,23 +275,47 @@ static unsigned long __init selfballoon_default_floor(unsigned long ram)
 	return MB2PAGES(488) + ram / 32;
 }
 
+/*
+ * The floor and the reserve follow the memory the guest booted with, also
+ * for a guest whose tmem driver never started (sysfs can still turn
+ * self-ballooning on).  Caller holds selfballoon_mutex.
+ */
+static void __init selfballoon_set_defaults(void)
+{
+	static bool done __initdata;
+	unsigned long ram = totalram_pages();
+
+	if (done)
+		return;
+	done = true;
+	selfballoon_min_usable_mb = PAGES2MB(selfballoon_default_floor(ram));
+	selfballoon_reserved_mb = PAGES2MB(ram / 10);
+}
+
+static int __init selfballoon_late_init(void)
+{
+	if (!xen_domain())
+		return 0;
+	mutex_lock(&selfballoon_mutex);
+	selfballoon_set_defaults();
+	mutex_unlock(&selfballoon_mutex);
+	return 0;
+}
+late_initcall(selfballoon_late_init);
+
 /**
  * xen_selfballoon_init - start what the boot parameters asked for
  * @balloon: self-balloon from boot (tmem.selfballooning)
  * @shrink: self-shrink frontswap from boot (tmem.selfshrinking)
  *
- * The defaults of the floor (selfballoon_min_usable_mb) and of the reserve
- * (selfballoon_reserved_mb, a tenth of the memory) follow the memory the
- * guest booted with.
+ * Called by the tmem driver once tmem is on, before the late initcall.
  */
 void __init xen_selfballoon_init(bool balloon, bool shrink)
 {
-	unsigned long ram = totalram_pages();
 	struct dentry *dir;
 
 	mutex_lock(&selfballoon_mutex);
-	selfballoon_min_usable_mb = PAGES2MB(selfballoon_default_floor(ram));
-	selfballoon_reserved_mb = PAGES2MB(ram / 10);
+	selfballoon_set_defaults();
 	selfballooning = balloon;
 	frontswap_selfshrinking = shrink;
 	selfshrink_last_stores = frontswap_stores();

@@ -4,12 +4,13 @@
 # toward what it has committed (xl list and Xen's free memory see it),
 # goes up to a raised floor, up again under a 300 MiB load whose rest
 # frontswap takes, with every page intact, and down again afterwards.
+# tmem-maxmem plans and sets maxima within what the host has.
 # g2, booted with tmem.selfballooning=0, keeps its memory.
 # lab-xen: tmem
 # lab-timeout: 900
 # lab-disks: swap:512M
 . /lab/dom0-lib.sh
-lab_plan 35
+lab_plan 39
 lab_ok "tmem answers control operations" tmem_available
 GUEST_TMEM_POLICY=
 lab_ok "g1 starts with tmem=1 only" guest_start g1 256 "tmem=1 lab.run=selfballoon" /dev/vda
@@ -42,6 +43,14 @@ free1=$(free_mib)
 lab_note "Xen's free memory: $free0 MiB before, $free1 MiB after g1 ballooned down"
 lab_cmp "Xen's free memory grew by at least 90% of what g1 gave back (MiB)" \
 	$((free1 - free0)) -ge $(((boot_kb - idle_kb) * 9 / 10 / 1024))
+# The host's policy: maxima that add up to what the guests can have.
+lab_ok "tmem-maxmem -n plans g1's maximum" sh -c 'tmem-maxmem -n > /tmp/plan'
+sed 's/^/LAB: # tmem-maxmem: /' /tmp/plan
+lab_cmp "g1's maximum is at least its target" "$(sed -n 's/^g1 target=[0-9]* maxmem=//p' /tmp/plan)" -ge \
+	"$(sed -n 's/^g1 target=\([0-9]*\) .*/\1/p' /tmp/plan)"
+lab_cmp "the maxima add up to at most the budget" "$(sed -n 's/^total .*maxmem=//p' /tmp/plan)" -le \
+	"$(sed -n 's/^total budget=\([0-9]*\) .*/\1/p' /tmp/plan)"
+lab_ok "tmem-maxmem sets them (xl mem-max)" tmem-maxmem
 lab_ok "signal g1 to go on" guest_signal g1 go
 lab_ok "g1 went up to a raised floor" guest_wait_for g1 floor_kb 120
 lab_cmp "to at least 150 MiB" "$(guest_result g1 floor_kb)" -ge $((150 * 1024))

@@ -30,10 +30,12 @@ lab_note "frontswap held $peak pages after the burst, $left after $(guest_result
 	"of self-shrinking; the driver brought $(guest_result g1 selfshrunk) back"
 lab_cmp "to at most a quarter" "${left:-x}" -le $((peak / 4))
 lab_cmp "within 31 steps of 1 s, with 40 s for the steps' own work" "$(guest_result g1 shrink_s)" -le 71
-# Less up to 64: a swap-slot cache frees the last slots the burst freed late.
+# Within 128: the swap-slot cache frees slots late, 64 at a time, both the
+# burst's last ones (frontswap then lost more than was brought back) and
+# those of the pages brought back (frontswap still held them).
 back=$(guest_result g1 selfshrunk)
-lab_ok "the driver brought back what frontswap no longer holds, less up to 64 ($back of $((peak - left)))" \
-	test "${back:-0}" -ge $((peak - left - 64)) -a "${back:-0}" -le $((peak - left))
+lab_ok "the driver brought back what frontswap no longer holds, within 128 ($back of $((peak - left)))" \
+	test "${back:-0}" -ge $((peak - left - 128)) -a "${back:-0}" -le $((peak - left + 128))
 lab_ok "xl tmem-list after self-shrinking" tmem_list_save /tmp/tl.shrunk
 sed 's/^/LAB: # tmem-list: /' /tmp/tl.shrunk | grep "CI:$id,"
 lab_cmp "Xen's pool holds what frontswap holds" "$(TMEM_LIST=/tmp/tl.shrunk tmem_field P Pc "$id")" -eq "${left:-x}"

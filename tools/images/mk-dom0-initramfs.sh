@@ -24,7 +24,7 @@ host_tools=(/bin/bash /usr/bin/flock /sbin/losetup /usr/bin/stat /usr/bin/readli
 inputs_hash() {
 	{
 		find "$dist" "$guest_dir" "$top/tools/lab" "$top/tests/e2e" \
-			"$top/tools/bench" "$0" -type f -print0 |
+			"$top/tools/bench" "$top/tools/policy" "$0" -type f -print0 |
 			LC_ALL=C sort -z | xargs -0 sha1sum
 		find "$dom0_pkg/usr/lib/modules" -type f -name '*.ko*' -printf '%P %s\n' |
 			LC_ALL=C sort
@@ -126,6 +126,9 @@ cp "$top/tools/lab/dom0-lib.sh" "$root/lab/"
 mkdir -p "$root/lab/scenarios" "$root/lab/guest"
 cp "$top"/tests/e2e/*.sh "$top"/tools/bench/*.sh "$root/lab/scenarios/"
 cp -a "$guest_dir/." "$root/lab/guest/"
+# the host-side policy tools, as a host would have them
+mkdir -p "$root/usr/sbin"
+install -m 755 "$top/tools/policy/tmem-maxmem.sh" "$root/usr/sbin/tmem-maxmem"
 
 # dom0's memory is fixed by dom0_mem: xl must not balloon it down.
 mkdir -p "$root/etc/xen"
