@@ -1,6 +1,6 @@
 # virtswap built into the project's kernel, in a PVH guest: the device is
 # set up through sysfs (disksize), its pages reach tmem as guest frames, and
-# the same workload and exact checks as virtswap-stock hold; at the end the
+# the same workload and exact checks as virtswap-6.1 hold; at the end the
 # device is reset through sysfs, which destroys its pool.
 # lab-xen: tmem
 # lab-timeout: 900
