@@ -18,13 +18,8 @@ holds=${holds:-1}
 hold=${hold:-600}
 mkswap /dev/xvda >/dev/null && swapon /dev/xvda || { echo "RESULT swapon=failed"; exit 1; }
 echo "RESULT swapon=ok"
-memstress -m "${mib:-384}" -s 42 -w /tmp/go -p "$holds" > /tmp/ms.out 2>&1 &
-ms=$!
-if ! wait_output /tmp/ms.out '^RESULT filled=' "$ms"; then
-	cat /tmp/ms.out
-	echo "RESULT memstress_rc=died"
-	exit 1
-fi
+memstress_filled /tmp/ms.out -m "${mib:-384}" -s 42 -w /tmp/go -p "$holds"
+ms=$MS_PID
 # The waiter starts before the counters are read, so that what its start
 # swaps in or out is in the counts dom0 compares with Xen's.
 labwait resume "$hold" >/dev/null &

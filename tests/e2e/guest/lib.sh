@@ -77,3 +77,18 @@ wait_output() {
 		sleep 0.2
 	done
 }
+
+# memstress_filled OUT ARGS...: memstress ARGS in the background, its output
+# in OUT, until it has filled its pages; its PID is then in MS_PID. A
+# memstress that ends before is reported (its output, memstress_rc=died)
+# and this script exits 1.
+memstress_filled() {
+	_out=$1
+	shift
+	memstress "$@" > "$_out" 2>&1 &
+	MS_PID=$!
+	wait_output "$_out" '^RESULT filled=' "$MS_PID" && return 0
+	cat "$_out"
+	echo "RESULT memstress_rc=died"
+	exit 1
+}

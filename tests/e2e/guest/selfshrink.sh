@@ -16,13 +16,8 @@ echo 0 > "$sb/frontswap_selfshrinking"
 echo 1 > "$sb/selfballoon_interval"
 mkswap /dev/xvda >/dev/null && swapon /dev/xvda || { echo "RESULT swapon=failed"; exit 1; }
 
-memstress -m 120 -s 11 -w /tmp/go_a > /tmp/a.out 2>&1 &
-a=$!
-if ! wait_output /tmp/a.out '^RESULT filled=' "$a"; then
-	cat /tmp/a.out
-	echo "RESULT memstress_rc=died"
-	exit 1
-fi
+memstress_filled /tmp/a.out -m 120 -s 11 -w /tmp/go_a
+a=$MS_PID
 prefixed b_ memstress -m 200 -s 12
 echo "RESULT b_rc=$?"
 

@@ -32,13 +32,8 @@ else
 fi
 mkswap /dev/virtswap0 >/dev/null && swapon /dev/virtswap0 || { echo "RESULT swapon=failed"; exit 1; }
 echo "RESULT swapon=ok"
-memstress -m 384 -s 42 -w /tmp/go > /tmp/ms.out 2>&1 &
-ms=$!
-if ! wait_output /tmp/ms.out '^RESULT filled=' "$ms"; then
-	cat /tmp/ms.out
-	echo "RESULT memstress_rc=died"
-	exit 1
-fi
+memstress_filled /tmp/ms.out -m 384 -s 42 -w /tmp/go
+ms=$MS_PID
 labwait listed 300 >/dev/null &
 w=$!
 vs_counters fill_
