@@ -34,7 +34,7 @@ XEN_TREE := $(BUILD)/xen
 OUT := $(BUILD)/out
 TOOLS_DIST := $(BUILD)/dist/tools
 
-.PHONY: all help deps sources xen tools images lab e2e bench-e2e bench-hostile demo guest-test-modules check check-lab-tools check-guest-module-sims test clean distclean
+.PHONY: all help deps sources xen tools images lab e2e bench-e2e bench-hostile bench-density demo guest-test-modules check check-lab-tools check-guest-module-sims test clean distclean
 
 all: xen tools guest images
 
@@ -52,6 +52,7 @@ help:
 	@echo "make test      everything: check, check-asan, check-tsan, the builds, and e2e"
 	@echo "make bench-e2e disk swap, zswap, tmem, tmem+LZO: one guest, one lab boot"
 	@echo "make bench-hostile  what a hostile guest costs the others (hostile-bench line)"
+	@echo "make bench-density  guests per host with and without tmem self-ballooning (density-bench line)"
 	@echo "make virtswap  virtswap built against Debian's 6.12 and 6.1 headers"
 	@echo "make dkms-deb  the virtswap-dkms package; make check-dkms installs and builds it"
 
@@ -181,7 +182,7 @@ e2e: xen images
 # --- tests and the demo ----------------------------------------------------
 
 check-lab-tools:
-	@$(STAGE) "lab tool tests" python3 $(TOP)/tests/lab/test_parse_log.py
+	@$(STAGE) "lab tool tests" bash -c "python3 $(TOP)/tests/lab/test_parse_log.py && python3 $(TOP)/tests/lab/test_density_report.py"
 
 # The hostile and shared-pool modules, unchanged, against the userspace engine.
 check-guest-module-sims:
@@ -213,6 +214,13 @@ bench-hostile: xen images
 	@$(STAGE) "bench-hostile lab run" bash -c '$(LAB_ENV) $(TOP)/tools/lab/run-scenario.sh bench-hostile || true'
 	@python3 $(TOP)/tools/bench/hostile-report.py $(BUILD)/bench-hostile-engine.log \
 		$(LAB_DIR)/bench-hostile.log
+
+# A benchmark, not a test: guests with and without tmem self-ballooning on
+# one host, in one lab boot (issue 14); a CSV, a plot and one line.
+bench-density: xen images
+	@$(STAGE) "bench-density lab run" bash -c '$(LAB_ENV) $(TOP)/tools/lab/run-scenario.sh bench-density || true'
+	@python3 $(TOP)/tools/bench/density-report.py $(LAB_DIR)/bench-density.log \
+		$(BUILD)/bench-density.csv $(BUILD)/bench-density.png
 
 demo: deps xen images
 	@$(LAB_ENV) $(TOP)/tools/lab/demo.sh
