@@ -21,7 +21,7 @@ peak=$(guest_result g1 burst_fs_pages)
 lab_cmp "frontswap holds the resident process's pages" "${peak:-0}" -gt 5000
 lab_ok "xl tmem-list after the burst" tmem_list_save /tmp/tl.burst
 pc0=$(TMEM_LIST=/tmp/tl.burst tmem_field P Pc "$id")
-mem0=$(xl list g1 | awk 'NR == 2 { print $3 }')
+mem0=$(guest_mem_mib g1)
 free0=$(free_mib)
 lab_ok "signal g1 that dom0 has measured" guest_signal g1 measured
 lab_ok "g1 self-shrank" guest_wait_for g1 shrunk 300
@@ -39,7 +39,7 @@ lab_ok "the driver brought back what frontswap no longer holds, within 128 ($bac
 lab_ok "xl tmem-list after self-shrinking" tmem_list_save /tmp/tl.shrunk
 sed 's/^/LAB: # tmem-list: /' /tmp/tl.shrunk | grep "CI:$id,"
 lab_cmp "Xen's pool holds what frontswap holds" "$(TMEM_LIST=/tmp/tl.shrunk tmem_field P Pc "$id")" -eq "${left:-x}"
-mem1=$(xl list g1 | awk 'NR == 2 { print $3 }')
+mem1=$(guest_mem_mib g1)
 free1=$(free_mib)
 lab_note "Xen's pool: $pc0 pages, then $(TMEM_LIST=/tmp/tl.shrunk tmem_field P Pc "$id");" \
 	"g1's allowance in use: $mem0 MiB, then $mem1 MiB; Xen's free memory: $free0 MiB, then $free1 MiB"

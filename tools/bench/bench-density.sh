@@ -71,12 +71,8 @@ finish() {
 		fi
 		echo "BENCH: guest run=$1 name=d$i done=${done_:-0} busy_seconds=$(guest_result "d$i" busy_seconds) mismatches=${mm:-NA} failed_phases=${fp:-NA} frontswap_stores=$(guest_result "d$i" frontswap_succ_stores) pswpout=$(guest_result "d$i" vmstat_pswpout)"
 	done
-	# the console relays of this run's guests (the next run's guests of
-	# the same names start their own, on fresh logs)
-	for pid in $LAB_RELAYS; do
-		kill "$pid" 2>/dev/null || true
-	done
-	LAB_RELAYS=""
+	# the next run's guests of the same names start relays of their own
+	guest_relays_stop
 }
 
 # run RUN N STAGGER: start N guests STAGGER s apart (N = 0: until xl

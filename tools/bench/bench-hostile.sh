@@ -32,7 +32,7 @@ hostile_run() {
 sample() {
 	until "$@"; do
 		f=$(free_mib) fc=$(tmem_field G Fc)
-		hm=$(xl list hostile 2>/dev/null | awk 'NR == 2 { print $3 }')
+		hm=$(guest_mem_mib hostile)
 		if [ -n "$hid" ] && [ -n "$hm" ]; then
 			g=$(( free0 - f - hm - ((${fc:-0} - ${fc0:-0}) * 4 / 1024) ))
 			[ "$g" -gt "$growth_max" ] && growth_max=$g

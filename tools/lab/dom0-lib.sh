@@ -135,11 +135,17 @@ guest_result() {
 		tr -d '\r' | tail -n 1
 }
 
-lab_finish() {
-	sleep 1
+# guest_relays_stop: end the console relays guest_start started.
+guest_relays_stop() {
 	for pid in $LAB_RELAYS; do
 		kill "$pid" 2>/dev/null
 	done
+	LAB_RELAYS=""
+}
+
+lab_finish() {
+	sleep 1
+	guest_relays_stop
 	echo "LAB: # $LAB_FAILED of $LAB_TESTS checks failed"
 	[ "$LAB_FAILED" -eq 0 ]
 }
@@ -211,6 +217,12 @@ wait_tmem_field() {
 # failed with CODE (e.g. EFROZEN), from its tmem/errors debugfs file.
 guest_error_count() {
 	guest_result "$1" tmem_errors | sed -n "s/.*$2_\([0-9]*\).*/\1/p"
+}
+
+# guest_mem_mib NAME: the guest's memory in MiB as xl list shows it (its
+# RAM and the persistent tmem pages charged to it).
+guest_mem_mib() {
+	xl list "$1" 2>/dev/null | awk 'NR == 2 { print $3 }'
 }
 
 # free_mib: Xen's free memory in MiB, as xl info reports it.
