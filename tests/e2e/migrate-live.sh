@@ -9,39 +9,12 @@
 # migrate-rates with tmem's stream rate beside RAM's. They are figures,
 # not checks.
 #
-# xl migrate -s '' makes its host argument the whole receiving command
-# (xl_migrate.c: rune = host when the ssh command is empty), so no ssh.
 # A localhost migration holds two copies of the guest for a while.
 # lab-xen: tmem
 # lab-memory: 3072
 # lab-timeout: 1500
 # lab-disks: swap1:512M swap2:512M
 . /lab/dom0-lib.sh
-
-# migrate NAME: live-migrate NAME to this host; sets MIG_RC, MIG_S (wall
-# seconds), MIG_OLD and MIG_NEW (domain ids before and after).
-migrate() {
-	MIG_OLD=$(xl domid "$1")
-	# The incoming domain's console goes to guest-NAME--incoming.log
-	# (guest_result reads it too).
-	guest_relay "$1>" "$1--incoming"
-	t0=$(lab_now)
-	xl migrate -s '' "$1" 'xl migrate-receive' > "/run/$1.migrate.log" 2>&1
-	MIG_RC=$?
-	MIG_S=$(lab_elapsed "$t0")
-	MIG_NEW=$(xl domid "$1" 2>/dev/null)
-	sed "s/^/LAB: # xl migrate $1: /" "/run/$1.migrate.log" | tail -n 25
-	lab_note "$1 migrated in $MIG_S s: domain $MIG_OLD -> ${MIG_NEW:-none}"
-}
-
-# migration_checks NAME: the common checks of one migration (4 of them).
-migration_checks() {
-	lab_cmp "xl migrate $1 exit status" "$MIG_RC" -eq 0
-	lab_ok "$1 runs on, as a new domain" new_domid "$MIG_OLD" "$MIG_NEW"
-	lab_ok "the source domain $MIG_OLD is gone" domid_gone "$MIG_OLD" 30
-	lab_ok "no $1--incoming or $1--migratedaway is left" \
-		sh -c "! xl list | grep -q -e '^$1--incoming ' -e '^$1--migratedaway '"
-}
 
 # between V A B: V lies between A and B (either order), all numbers.
 between() {

@@ -1,18 +1,22 @@
 # virtswap on Debian 13's stock 6.12 kernel (the lab's dom0 kernel package,
 # unpatched), the module built outside the tree against Debian's packaged
-# headers, across xl save / xl restore: a 512 MiB device, swapon, 384 MiB
-# of checksummed mixed pages through 128 MiB of RAM, held and saved: the
-# stream carries the device's pool's pages, and the restored domain's
-# client has the same pool and as many pages as the stream carried.
-# After the restore every page verifies, the swap layer freed slots, and
-# swapoff leaves Xen holding just the swap header, as the device counts.
+# headers, across xl save / xl restore and a live migration: a 512 MiB
+# device, swapon, 384 MiB of checksummed mixed pages through 128 MiB of
+# RAM, held and saved: the stream carries the device's pool's pages, and
+# the restored domain's client has the same pool and as many pages as the
+# stream carried. The restored guest, running, is then migrated live to
+# this host: the stream carries the pool again and the migrated client
+# holds it. After that every page verifies, the swap layer freed slots,
+# and swapoff leaves Xen holding just the swap header, as the device
+# counts. A localhost migration holds two copies of the guest a while.
 # (virtswap-fallback compares Xen's puts, gets and flushes with the
 # device's on this kernel; a restored pool counts them since the restore.)
 # lab-xen: tmem
-# lab-timeout: 900
+# lab-memory: 3072
+# lab-timeout: 1200
 # lab-disks: save:1G
 . /lab/dom0-lib.sh
-lab_plan 32
+lab_plan 40
 lab_ok "tmem answers control operations" tmem_available
 virtswap_start 6.12 6.12.117+deb13-amd64 ""
 virtswap_fill_checks "$vs_id"
@@ -32,6 +36,18 @@ lab_cmp "the stream carried the device's pool's pages" "${sent:-0}" -gt 50000
 lab_ok "g1 no longer exists after the save" no_domain g1
 lab_ok "the saved domain's tmem client is gone" tmem_client_gone "$old" 20
 restore_checked "the saved virtswap guest" "$old" "$pools0" "$sent" /dev/vda
-virtswap_finish "${new:-x}" restored
+# Live, while the processes that touch swapped-out pages run on.
+migrate g1
+migration_checks g1
+msent=$(tmem_pages_sent /run/g1.migrate.log)
+lab_ok "the restored domain's tmem client is gone" tmem_client_gone "$MIG_OLD" 20
+lab_ok "xl tmem-list after the migration" tmem_list_save /tmp/tl.migrated
+lab_note "migration: ${msent:-no} tmem pages in the stream;" \
+	"the migrated pool holds $(virtswap_pool_field /tmp/tl.migrated "${MIG_NEW:-x}" Pc)"
+lab_ok "the migrated client has the saved guest's pools ('$pools0')" \
+	same_text "$pools0" "$(tmem_pools /tmp/tl.migrated "${MIG_NEW:-x}")"
+lab_cmp "the migrated persistent pool holds the device's pages" \
+	"$(virtswap_pool_field /tmp/tl.migrated "${MIG_NEW:-x}" Pc)" -gt 50000
+virtswap_finish "${MIG_NEW:-x}" restored
 lab_cmp "the swap layer freed slots (notifications)" "$(guest_result g1 end_vs_notify_free)" -gt 0
 lab_finish

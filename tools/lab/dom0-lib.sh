@@ -359,6 +359,33 @@ disk_sectors_written() {
 	awk '{ print $7 }' "/sys/block/$1/stat"
 }
 
+# migrate NAME: live-migrate NAME to this host; sets MIG_RC, MIG_S (wall
+# seconds), MIG_OLD and MIG_NEW (domain ids before and after). xl migrate
+# -s '' makes its host argument the whole receiving command (xl_migrate.c:
+# rune = host when the ssh command is empty), so no ssh.
+migrate() {
+	MIG_OLD=$(xl domid "$1")
+	# The incoming domain's console goes to guest-NAME--incoming.log
+	# (guest_result reads it too).
+	guest_relay "$1>" "$1--incoming"
+	t0=$(lab_now)
+	xl migrate -s '' "$1" 'xl migrate-receive' > "/run/$1.migrate.log" 2>&1
+	MIG_RC=$?
+	MIG_S=$(lab_elapsed "$t0")
+	MIG_NEW=$(xl domid "$1" 2>/dev/null)
+	sed "s/^/LAB: # xl migrate $1: /" "/run/$1.migrate.log" | tail -n 25
+	lab_note "$1 migrated in $MIG_S s: domain $MIG_OLD -> ${MIG_NEW:-none}"
+}
+
+# migration_checks NAME: the common checks of one migration (4 of them).
+migration_checks() {
+	lab_cmp "xl migrate $1 exit status" "$MIG_RC" -eq 0
+	lab_ok "$1 runs on, as a new domain" new_domid "$MIG_OLD" "$MIG_NEW"
+	lab_ok "the source domain $MIG_OLD is gone" domid_gone "$MIG_OLD" 30
+	lab_ok "no $1--incoming or $1--migratedaway is left" \
+		sh -c "! xl list | grep -q -e '^$1--incoming ' -e '^$1--migratedaway '"
+}
+
 # restore_checked WHAT OLD POOLS0 PC0 XL_RESTORE_ARGS...: xl restore of g1
 # (from now on its console log is the restored guest's) and the checks
 # every restore of a saved g1 makes (7 of them): exit status, a new domain,
@@ -433,9 +460,9 @@ virtswap_filled() {
 # device any more, Xen's count of its pool and the device's counters
 # (reported with end_) agree exactly, and both hold just the swap header
 # mkswap wrote (block 0, which no swapoff frees) (6 checks). With
-# "restored" (a domain restored from a save: Xen's pool counts its
-# operations since the restore, the device since it was set up) only the
-# pages held are compared (3 checks).
+# "restored" (a domain restored from a save or migrated: Xen's pool counts
+# its operations since it arrived, the device since it was set up) only
+# the pages held are compared (3 checks).
 virtswap_exact() {
 	lab_ok "xl tmem-list after swapoff" tmem_list_save /tmp/tl.vs.end
 	l=/tmp/tl.vs.end
