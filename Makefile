@@ -49,7 +49,7 @@ help:
 	@echo "make e2e       run every lab scenario"
 	@echo "make demo      the main job: a tmem guest under memory pressure, explained"
 	@echo "make check     fast userspace tests; check-asan, check-tsan, fuzz, bench"
-	@echo "make test      everything: check, check-asan, check-tsan, the builds, and e2e"
+	@echo "make test      everything: check, check-asan, check-tsan, the builds, checkpatch, check-dkms, guest-e2e and e2e"
 	@echo "make bench-e2e disk swap, zswap, tmem, tmem+LZO: one guest, one lab boot"
 	@echo "make bench-hostile  what a hostile guest costs the others (hostile-bench line)"
 	@echo "make bench-density  guests per host with and without tmem self-ballooning (density-bench line)"
@@ -199,6 +199,7 @@ test:
 	@$(STAGE) "builds" $(MAKE) --no-print-directory xen tools guest images
 	@$(STAGE) "checkpatch" $(MAKE) --no-print-directory checkpatch
 	@$(STAGE) "virtswap-dkms" $(MAKE) --no-print-directory check-dkms
+	@$(STAGE) "guest hooks under bare QEMU" $(MAKE) --no-print-directory guest-e2e
 	@$(STAGE) "end-to-end" $(MAKE) --no-print-directory e2e
 
 # A benchmark, not a test: four guest configurations in one lab boot.
