@@ -182,7 +182,7 @@ e2e: xen images
 # --- tests and the demo ----------------------------------------------------
 
 check-lab-tools:
-	@$(STAGE) "lab tool tests" bash -c "python3 $(TOP)/tests/lab/test_parse_log.py && python3 $(TOP)/tests/lab/test_density_report.py"
+	@$(STAGE) "lab tool tests" bash -c "python3 $(TOP)/tests/lab/test_parse_log.py && python3 $(TOP)/tests/lab/test_density_report.py && python3 $(TOP)/tests/lab/test_e2e_report.py"
 
 # The hostile and shared-pool modules, unchanged, against the userspace engine.
 check-guest-module-sims:

@@ -13,6 +13,11 @@ P1: fraction of the disk configuration's swap writes that tmem avoided.
 P2: fraction of the disk configuration's second-pass reads that cleancache
 avoided.
 
+No summary line is printed (and the exit status is 1) when any
+configuration was not set up as named (configured is not ok: xl tmem-set
+or the configure signal failed), read back a page wrongly, or its guest's
+workload exited non-zero: its figures would not measure what they name.
+
 usage: e2e-report.py LOG CSV PNG
 """
 import csv
@@ -93,16 +98,33 @@ def main():
     r3 = ratio(num(rows["virtswap"], "a_seconds"), num(tmem, "a_seconds"))
     r4 = ratio(num(rows["virtswap"], "a_seconds"), num(disk, "a_seconds"))
     r5 = ratio(num(rows["virtswap-own"], "a_seconds"), num(tmem, "a_seconds"))
-    bad = [c for c in CONFIGS
-           if rows[c].get("a_mismatches") != "0" or
-           (c not in A_ONLY and rows[c].get("b_mismatches") != "0")]
-    if bad:
-        print("e2e-report: DATA MISMATCH in %s: figures are not valid" % ", ".join(bad))
     print("csv: %s\nplot: %s" % (csv_path, png_path))
+    bad = invalid(rows)
+    if bad:
+        for c, why in bad:
+            print("e2e-report: config %s: %s" % (c, why))
+        print("e2e-report: figures are not valid: no summary line")
+        return 1
     print("e2e-bench: tmem_vs_disk=%.2f tmem_vs_zswap=%.2f disk_writes_avoided=%.3f "
           "cleancache_reads_avoided=%.3f virtswap_vs_frontswap=%.2f virtswap_vs_disk=%.2f "
           "virtswap_own_vs_frontswap=%.2f" % (r1, r2, p1, p2, r3, r4, r5))
-    return 1 if bad else 0
+    return 0
+
+
+def invalid(rows):
+    """(config, reason) for each configuration whose figures do not count."""
+    bad = []
+    for c in CONFIGS:
+        r = rows[c]
+        if r.get("configured") != "ok":
+            bad.append((c, "not configured as named (%s)" % r.get("configured", "unknown")))
+        if r.get("guest_rc") != "0":
+            bad.append((c, "guest workload exit status %s" % (r.get("guest_rc") or "missing")))
+        if r.get("a_mismatches") != "0":
+            bad.append((c, "workload (a) mismatches %s" % (r.get("a_mismatches") or "missing")))
+        if c not in A_ONLY and r.get("b_mismatches") != "0":
+            bad.append((c, "workload (b) mismatches %s" % (r.get("b_mismatches") or "missing")))
+    return bad
 
 
 def plot(csv_path, png_path, keys):
