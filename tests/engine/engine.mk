@@ -10,7 +10,7 @@
 TOP ?= $(CURDIR)
 BUILD ?= $(TOP)/build
 
-ENGINE_SRC := $(TOP)/hypervisor-patches/overlay/xen/common/tmem
+include $(TOP)/tests/engine/engine-srcs.mk
 ENGINE_TST := $(TOP)/tests/engine
 ENGINE_ABI := $(TOP)/tests/abi
 ENGINE_OUT := $(BUILD)/engine
@@ -39,13 +39,11 @@ ENGINE_ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer \
 ENGINE_TSAN_FLAGS := -O1 -g -fsanitize=thread $(ENGINE_WARN) $(ENGINE_INC) \
 	-pthread
 
-ENGINE_CORE := $(ENGINE_SRC)/tmem_engine.c $(ENGINE_SRC)/tmem_ctl.c \
-	$(ENGINE_SRC)/tmem_lzo.c
 ENGINE_LIB := $(ENGINE_CORE) $(ENGINE_TST)/tmem_env_user.c \
 	$(ENGINE_TST)/harness.c $(ENGINE_TST)/corpus.c
 ENGINE_ABI_SRCS := $(ENGINE_ABI)/abi_suite.c $(ENGINE_ABI)/abi_user.c
 ENGINE_DEPS := $(wildcard $(ENGINE_SRC)/*.[ch] $(ENGINE_TST)/*.[ch] \
-	$(ENGINE_ABI)/*.[ch]) $(ENGINE_TST)/engine.mk
+	$(ENGINE_ABI)/*.[ch]) $(ENGINE_TST)/engine.mk $(ENGINE_TST)/engine-srcs.mk
 
 ENGINE_TESTS := test_lzo test_unit test_save test_hostile test_model test_stress
 ENGINE_PLAIN := $(addprefix $(ENGINE_OUT)/plain/,$(ENGINE_TESTS) abi_user)

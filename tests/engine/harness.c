@@ -59,10 +59,10 @@ long h_guest_call(struct hguest *g, const struct tmem_engine_op *op)
 
     for ( ;; )
     {
-        t = tmem_env_now_ns();
+        t = tmem_env_user_now_ns();
         rc = tmem_engine_guest_op(&g->caller, g->caller.domid, op);
         tmem_engine_note_call_ns(TMEM_ENGINE_CALL_GUEST, op->cmd,
-                                 tmem_env_now_ns() - t);
+                                 tmem_env_user_now_ns() - t);
         if ( rc != -TMEM_ERESTART )
             return rc;
         tmem_atomic_add(&h_restarts, 1);
@@ -76,10 +76,10 @@ long h_control(struct tmem_engine_ctl *ctl)
 
     for ( ;; )
     {
-        t = tmem_env_now_ns();
+        t = tmem_env_user_now_ns();
         rc = tmem_engine_control(ctl);
         tmem_engine_note_call_ns(TMEM_ENGINE_CALL_CONTROL, ctl->cmd,
-                                 tmem_env_now_ns() - t);
+                                 tmem_env_user_now_ns() - t);
         if ( rc != -TMEM_ERESTART )
             return rc;
         tmem_atomic_add(&h_restarts, 1);

@@ -292,5 +292,7 @@ void tmem_env_user_fail_zalloc(long n);
 void tmem_env_user_fail_zalloc_random(unsigned int one_in, uint64_t seed);
 /* Release the page cache (at teardown, so that leak checkers are quiet). */
 void tmem_env_user_release(void);
+/* Monotonic time in nanoseconds: the harness times calls as Xen's glue does. */
+uint64_t tmem_env_user_now_ns(void);
 
 #endif /* TMEM_ENV_IMPL_H */

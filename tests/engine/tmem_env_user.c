@@ -316,7 +316,7 @@ int tmem_env_copy_to_frame(struct tmem_env_caller *caller, uint64_t frame,
     return 0;
 }
 
-uint64_t tmem_env_now_ns(void)
+uint64_t tmem_env_user_now_ns(void)
 {
     struct timespec ts;
 

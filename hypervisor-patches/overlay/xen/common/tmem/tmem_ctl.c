@@ -1,17 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tmem_ctl.c: tmem control plane (the historic tmem sysctl sub-ops).
  *
  * The glue has already checked that the caller is privileged and decoded
  * the request; here every field is still validated, because the toolstack
- * passes guest-chosen values (domids, pool ids) through.
+ * passes guest-chosen values (domids, pool ids) through.  LIST's text is
+ * made here; the save session is in tmem_save.c.
  */
 #include "tmem_priv.h"
 
-#define G tmem_global
-
-/* ------------------------------------------------------------------------
- * Text output for LIST
- */
+/* ---- text output for LIST ---- */
 
 struct tmem_text {
     char *buf;
@@ -170,19 +168,19 @@ static void tmem_list_client(struct tmem_text *t, struct tmem_client *c,
 
 static void tmem_list_global(struct tmem_text *t, bool use_long)
 {
-    struct tmem_global_stats *st = &G.st;
+    struct tmem_global_stats *st = &tmem_global.st;
     unsigned int i, j;
     long meta = 0;
 
     /* Every account, dying clients and pools included: all of it is held. */
     for ( i = 0; i < TMEM_ENGINE_MAX_CLIENTS; i++ )
-        if ( G.clients[i] )
-            meta += RD(&G.clients[i]->meta.bytes);
-    tmem_spin_lock(&G.shared_lock);
+        if ( tmem_global.clients[i] )
+            meta += RD(&tmem_global.clients[i]->meta.bytes);
+    tmem_spin_lock(&tmem_global.shared_lock);
     for ( i = 0; i < TMEM_ENGINE_MAX_SHARED_POOLS; i++ )
-        if ( G.shared[i] )
-            meta += RD(&G.shared[i]->own_meta.bytes);
-    tmem_spin_unlock(&G.shared_lock);
+        if ( tmem_global.shared[i] )
+            meta += RD(&tmem_global.shared[i]->own_meta.bytes);
+    tmem_spin_unlock(&tmem_global.shared_lock);
 
     tmem_text_puts(t, "G=");
     tmem_text_kv(t, "Tt", RD(&st->total_ops));
@@ -221,10 +219,10 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
     }
     tmem_text_putc(t, '\n');
 
-    tmem_spin_lock(&G.shared_lock);
+    tmem_spin_lock(&tmem_global.shared_lock);
     for ( i = 0; i < TMEM_ENGINE_MAX_SHARED_POOLS; i++ )
     {
-        struct tmem_pool *pool = G.shared[i];
+        struct tmem_pool *pool = tmem_global.shared[i];
 
         if ( !pool )
             continue;
@@ -238,10 +236,10 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
             tmem_list_pool_stats(t, pool);
         tmem_text_putc(t, '\n');
     }
-    tmem_spin_unlock(&G.shared_lock);
+    tmem_spin_unlock(&tmem_global.shared_lock);
 }
 
-long tmem_ctl_list(struct tmem_engine_ctl *ctl)
+static long tmem_ctl_list(struct tmem_engine_ctl *ctl)
 {
     struct tmem_text t = { ctl->buf, ctl->buf_len, 0 };
     bool use_long = ctl->arg != 0;
@@ -268,235 +266,7 @@ long tmem_ctl_list(struct tmem_engine_ctl *ctl)
     return (long)t.pos;
 }
 
-/* ------------------------------------------------------------------------
- * Save of a client's tmem state, in rounds (see tmem_engine.h)
- */
-
-/* Pop one queued invalidation into ctl's outputs; false if none. */
-static bool tmem_save_pop_inv(struct tmem_client *c,
-                              struct tmem_engine_ctl *ctl)
-{
-    struct tmem_inv *inv;
-
-    tmem_spin_lock(&c->inv_lock);
-    inv = c->inv_head;
-    if ( inv )
-        c->inv_head = inv->next;
-    tmem_spin_unlock(&c->inv_lock);
-    if ( !inv )
-        return false;
-    ctl->out_pool_id = inv->pool_id;
-    ctl->out_oid[0] = inv->oid[0];
-    ctl->out_oid[1] = inv->oid[1];
-    ctl->out_oid[2] = inv->oid[2];
-    ctl->out_index = inv->index;
-    tmem_inv_free(c, inv);
-    return true;
-}
-
-/*
- * Start the stream over (save_lock held): every page counts as unsent and
- * queued invalidations are moot, as the receiver drops what it had.
- */
-static void tmem_save_restart(struct tmem_client *c)
-{
-    unsigned int i, l;
-
-    tmem_atomic_set(&c->save_reset, 0);
-    for ( i = 0; i < TMEM_ENGINE_MAX_POOLS_PER_CLIENT; i++ )
-    {
-        struct tmem_pool *pool = tmem_pool_live(c, i);
-
-        if ( !pool || !pool->persistent )
-            continue;
-        for ( l = 0; l < TMEM_POOL_LOCKS; l++ )
-        {
-            tmem_spin_lock(&pool->obj_locks[l]);
-            pool->plist_mark[l] = 0;
-            tmem_spin_unlock(&pool->obj_locks[l]);
-        }
-    }
-    tmem_client_drop_invs(c);
-    c->save_pool = 0;
-    c->save_list = 0;
-}
-
-static long tmem_save_begin(struct tmem_client *c, uint32_t arg)
-{
-    long token;
-
-    if ( arg & ~(TMEM_ENGINE_SAVE_LIVE | TMEM_ENGINE_SAVE_TAKEOVER) )
-        return -TMEM_EINVAL;
-    if ( !tmem_spin_trylock(&c->save_lock) )
-        return -TMEM_EBUSY;
-    if ( tmem_atomic_read(&c->saving) )
-    {
-        if ( !(arg & TMEM_ENGINE_SAVE_TAKEOVER) )
-        {
-            tmem_spin_unlock(&c->save_lock);
-            return -TMEM_EBUSY;
-        }
-        /* A saver that died: its session ends here. */
-        if ( !c->save_live )
-            tmem_atomic_set(&c->frozen, c->was_frozen);
-    }
-    c->save_live = arg & TMEM_ENGINE_SAVE_LIVE;
-    c->was_frozen = tmem_atomic_read(&c->frozen);
-    /* A non-live save sees the state of one moment: no puts meanwhile. */
-    if ( !c->save_live )
-        tmem_atomic_set(&c->frozen, 1);
-    token = (tmem_atomic_read(&c->save_seq) + 1) & 0x7fffffff;
-    token = token ?: 1;
-    tmem_atomic_set(&c->save_seq, token);
-    /* The first call of the stream answers RESET: the pools come first. */
-    tmem_atomic_set(&c->save_reset, 1);
-    tmem_atomic_set(&c->saving, token);
-    tmem_spin_unlock(&c->save_lock);
-    return token;
-}
-
-/*
- * Under save_lock: the next item of the round.  At most one page is read
- * and at most every list of the client is looked at once, so a call is
- * bounded whatever the pools hold.
- */
-static long tmem_save_next_locked(struct tmem_client *c,
-                                  struct tmem_engine_ctl *ctl)
-{
-    struct tmem_xfer x = { NULL, 0, ctl->buf };
-    const struct tmem_obj *obj;
-    struct tmem_pool *pool;
-    struct tmem_pgd *p;
-    tmem_spinlock_t *lk;
-    uint32_t h, mark;
-    int rc;
-
-    if ( tmem_atomic_read(&c->save_reset) )
-    {
-        tmem_save_restart(c);
-        return TMEM_ENGINE_SAVE_RESET;
-    }
-    while ( c->save_pool < TMEM_ENGINE_MAX_POOLS_PER_CLIENT )
-    {
-        pool = tmem_pool_live(c, c->save_pool);
-        if ( !pool || !pool->persistent ||
-             c->save_list >= TMEM_POOL_LOCKS )
-        {
-            c->save_pool++;
-            c->save_list = 0;
-            continue;
-        }
-        lk = &pool->obj_locks[c->save_list];
-        tmem_spin_lock(lk);
-        /*
-         * Invalidations first: one queued before this lock was taken may
-         * be for an older copy at the key of the page about to go.
-         */
-        if ( tmem_save_pop_inv(c, ctl) )
-        {
-            tmem_spin_unlock(lk);
-            return TMEM_ENGINE_SAVE_INV;
-        }
-        mark = pool->plist_mark[c->save_list];
-        h = mark ? tmem_pgd_ptr(mark)->next : pool->plist_head[c->save_list];
-        if ( !h )
-        {
-            tmem_spin_unlock(lk);
-            c->save_list++;
-            continue;
-        }
-        p = tmem_pgd_ptr(h);
-        rc = tmem_pgd_read(p, pool, &x);
-        if ( rc )
-        {
-            tmem_spin_unlock(lk);
-            return rc;
-        }
-        p->obj |= TMEM_PGD_SENT;
-        pool->plist_mark[c->save_list] = h;
-        obj = tmem_obj_ptr(p->obj & TMEM_PGD_OBJ_MASK);
-        ctl->out_pool_id = (int32_t)c->save_pool;
-        ctl->out_oid[0] = obj->oid[0];
-        ctl->out_oid[1] = obj->oid[1];
-        ctl->out_oid[2] = obj->oid[2];
-        ctl->out_index = p->index;
-        tmem_spin_unlock(lk);
-        return TMEM_ENGINE_SAVE_PAGE;
-    }
-    /* End of the round; the next call starts the next one. */
-    if ( tmem_save_pop_inv(c, ctl) )
-        return TMEM_ENGINE_SAVE_INV;
-    c->save_pool = 0;
-    c->save_list = 0;
-    return TMEM_ENGINE_SAVE_END_OF_ROUND;
-}
-
-/* The session's token must come with every call after SAVE_BEGIN. */
-static long tmem_save_enter(struct tmem_client *c, uint32_t token)
-{
-    long saving = tmem_atomic_read(&c->saving);
-
-    if ( !saving )
-        return -TMEM_EINVAL;
-    if ( (uint32_t)saving != token || !tmem_spin_trylock(&c->save_lock) )
-        return -TMEM_EBUSY;
-    /* Ended (or taken over) between the check and the lock? */
-    if ( tmem_atomic_read(&c->saving) != saving )
-    {
-        tmem_spin_unlock(&c->save_lock);
-        return -TMEM_EBUSY;
-    }
-    return 0;
-}
-
-static long tmem_save_next(struct tmem_client *c, struct tmem_engine_ctl *ctl)
-{
-    long rc;
-
-    if ( !ctl->buf || ctl->buf_len < TMEM_PAGE_SIZE )
-        return -TMEM_EINVAL;
-    rc = tmem_save_enter(c, ctl->arg);
-    if ( rc )
-        return rc;
-    rc = tmem_save_next_locked(c, ctl);
-    tmem_spin_unlock(&c->save_lock);
-    return rc;
-}
-
-/* The historic SAVE_GET_NEXT_INV: only the queued invalidations. */
-static long tmem_save_next_inv(struct tmem_client *c,
-                               struct tmem_engine_ctl *ctl)
-{
-    long rc = tmem_save_enter(c, ctl->arg);
-
-    if ( rc )
-        return rc;
-    rc = tmem_save_pop_inv(c, ctl) ? 1 : 0;
-    tmem_spin_unlock(&c->save_lock);
-    return rc;
-}
-
-static long tmem_save_end(struct tmem_client *c, uint32_t token)
-{
-    long saving = tmem_atomic_read(&c->saving);
-
-    if ( !saving )
-        return 0;
-    if ( token && (uint32_t)saving != token )
-        return -TMEM_EBUSY;
-    if ( !tmem_spin_trylock(&c->save_lock) )
-        return -TMEM_EBUSY;
-    tmem_atomic_set(&c->saving, 0);
-    tmem_client_drop_invs(c);
-    if ( !c->save_live )
-        tmem_atomic_set(&c->frozen, c->was_frozen);
-    tmem_spin_unlock(&c->save_lock);
-    return 0;
-}
-
-/* ------------------------------------------------------------------------
- * Dispatcher
- */
+/* ---- dispatcher ---- */
 
 static struct tmem_pool *tmem_ctl_pool(struct tmem_client *c, int32_t id)
 {
@@ -513,7 +283,7 @@ static long tmem_ctl_write_op(struct tmem_engine_ctl *ctl)
     unsigned int i, n;
     long rc = 0;
 
-    tmem_write_lock(&G.lock);
+    tmem_write_lock(&tmem_global.lock);
     switch ( ctl->cmd )
     {
     case TMEM_ENGINE_CTL_SET_AUTH:
@@ -596,7 +366,7 @@ static long tmem_ctl_write_op(struct tmem_engine_ctl *ctl)
         rc = -TMEM_ENOSYS;
         break;
     }
-    tmem_write_unlock(&G.lock);
+    tmem_write_unlock(&tmem_global.lock);
     return rc;
 }
 
@@ -731,9 +501,9 @@ static long tmem_ctl_destroy(uint32_t cli_id)
     }
     for ( i = first; i < last; i++ )
     {
-        tmem_read_lock(&G.lock);
-        found = G.clients[i] != NULL;
-        tmem_read_unlock(&G.lock);
+        tmem_read_lock(&tmem_global.lock);
+        found = tmem_global.clients[i] != NULL;
+        tmem_read_unlock(&tmem_global.lock);
         /* A client already dying is found too: its teardown goes on. */
         if ( found &&
              tmem_engine_client_destroy_step((uint16_t)i) == -TMEM_ERESTART )
@@ -751,7 +521,7 @@ long tmem_engine_control(struct tmem_engine_ctl *ctl)
     unsigned int i;
     long rc = 0, r;
 
-    if ( !tmem_engine_enabled || !G.initialised )
+    if ( !tmem_engine_enabled || !tmem_global.initialised )
         return -TMEM_ENODEV;
     if ( !all && ctl->cli_id >= TMEM_ENGINE_MAX_CLIENTS )
         return -TMEM_EINVAL;
@@ -773,9 +543,9 @@ long tmem_engine_control(struct tmem_engine_ctl *ctl)
                       (20 - TMEM_ENGINE_PAGE_SHIFT));
 
     case TMEM_ENGINE_CTL_LIST:
-        tmem_read_lock(&G.lock);
+        tmem_read_lock(&tmem_global.lock);
         rc = tmem_ctl_list(ctl);
-        tmem_read_unlock(&G.lock);
+        tmem_read_unlock(&tmem_global.lock);
         return rc;
 
     case TMEM_ENGINE_CTL_FLUSH:
@@ -810,7 +580,7 @@ long tmem_engine_control(struct tmem_engine_ctl *ctl)
         return -TMEM_ENOSYS;
     }
 
-    tmem_read_lock(&G.lock);
+    tmem_read_lock(&tmem_global.lock);
     if ( all )
     {
         /* FREEZE, THAW or SET_META_LIMIT of every client. */
@@ -827,6 +597,6 @@ long tmem_engine_control(struct tmem_engine_ctl *ctl)
         c = tmem_client_get((uint16_t)ctl->cli_id);
         rc = c ? tmem_ctl_client_op(c, ctl) : -TMEM_ENOENT;
     }
-    tmem_read_unlock(&G.lock);
+    tmem_read_unlock(&tmem_global.lock);
     return rc;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tmem_engine.h: the transcendent memory pool engine, as seen by its glue.
  *
@@ -26,7 +27,6 @@
 #define TMEM_ENOMEM        12
 #define TMEM_EFAULT        14
 #define TMEM_EBUSY         16
-#define TMEM_EEXIST        17
 #define TMEM_ENODEV        19
 #define TMEM_EINVAL        22
 #define TMEM_ENOSPC        28
@@ -50,7 +50,6 @@
 #define TMEM_ENGINE_CMD_CONTROL             0   /* moved to sysctl: refused */
 #define TMEM_ENGINE_CMD_NEW_POOL            1
 #define TMEM_ENGINE_CMD_DESTROY_POOL        2
-#define TMEM_ENGINE_CMD_NEW_PAGE            3   /* never implemented */
 #define TMEM_ENGINE_CMD_PUT_PAGE            4
 #define TMEM_ENGINE_CMD_GET_PAGE            5
 #define TMEM_ENGINE_CMD_FLUSH_PAGE          6
@@ -246,8 +245,10 @@ long tmem_engine_client_destroy_step(uint16_t client_id);
 /* The same, all steps at once (userspace harness and engine exit). */
 void tmem_engine_client_destroy(uint16_t client_id);
 
-/* Allocator pressure: evict ephemeral pages until nr_pages data pages were
- * returned to the environment; returns how many were. */
+/*
+ * Allocator pressure: evict ephemeral pages until nr_pages data pages were
+ * returned to the environment; returns how many were.
+ */
 unsigned long tmem_engine_reclaim(unsigned long nr_pages);
 
 /*

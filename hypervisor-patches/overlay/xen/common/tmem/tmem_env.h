@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tmem_env.h: everything the tmem engine needs from its environment.
  *
@@ -52,8 +53,10 @@
 
 #include <tmem_env_impl.h>
 
-/* Opaque per-call environment handle, created by the glue for each
- * hypercall and handed back to the copy functions. */
+/*
+ * Opaque per-call environment handle, created by the glue for each
+ * hypercall and handed back to the copy functions.
+ */
 struct tmem_env_caller;
 
 /* Opaque data page. */
@@ -82,8 +85,10 @@ void tmem_env_free_page(struct tmem_env_page *pg, uint16_t domid,
 void *tmem_env_map_page(struct tmem_env_page *pg);
 void tmem_env_unmap_page(void *va);
 
-/* Small-object allocator for metadata: zeroed memory or NULL.  size is
- * passed back on free so that the environment can account for it. */
+/*
+ * Small-object allocator for metadata: zeroed memory or NULL.  size is
+ * passed back on free so that the environment can account for it.
+ */
 void *tmem_env_zalloc(size_t size);
 void tmem_env_free(void *p, size_t size);
 
@@ -99,18 +104,17 @@ int tmem_env_copy_from_frame(struct tmem_env_caller *caller, uint64_t frame,
 int tmem_env_copy_to_frame(struct tmem_env_caller *caller, uint64_t frame,
                            const void *buf);
 
-/* Monotonic time in nanoseconds (Xen: NOW()). */
-uint64_t tmem_env_now_ns(void);
-
 /*
  * 64 unpredictable bits, for keys a guest must not learn (Xen:
  * get_random()).  Not on any hot path.
  */
 uint64_t tmem_env_random64(void);
 
-/* Number of CPUs and a hint of the current one (Xen: nr_cpu_ids and
+/*
+ * Number of CPUs and a hint of the current one (Xen: nr_cpu_ids and
  * smp_processor_id()).  The engine uses them only to spread scratch
- * buffers; it locks them, so a stale hint is harmless. */
+ * buffers; it locks them, so a stale hint is harmless.
+ */
 unsigned int tmem_env_nr_cpus(void);
 unsigned int tmem_env_cpu_hint(void);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tmem_lzo.c: LZO1X-1 compression and safe decompression.
  *

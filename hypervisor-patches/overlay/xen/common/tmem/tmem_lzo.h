@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tmem_lzo.h: LZO1X-1 compressor and safe decompressor for tmem pages.
  *

@@ -1,5 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tmem_priv.h: internal structures of the tmem engine.
+ * tmem_priv.h: internal structures of the tmem engine, and the functions
+ * its files share (at the end).
  *
  * Layout of the stored data:
  *
@@ -69,7 +71,6 @@
 
 #define TMEM_PAGE_SIZE       TMEM_ENGINE_PAGE_SIZE
 #define TMEM_CACHE_LINE      64
-#define tmem_likely(x)       __builtin_expect(!!(x), 1)
 #define tmem_unlikely(x)     __builtin_expect(!!(x), 0)
 
 /*
@@ -112,7 +113,6 @@ struct tmem_slab {
     uint32_t free_nums;          /* chunk number + 1 free for reuse */
     uint8_t *spare;              /* an empty chunk kept for the next one */
     long in_use;                 /* atomic: read without the lock */
-    long in_use_max;
     struct tmem_slab_chunk *top[TMEM_SLAB_TOP_ENTRIES];
 };
 
@@ -331,7 +331,6 @@ struct tmem_client {
     long cap_inflight;
 
     /* Statistics, atomic. */
-    long ops, errored_ops;
     long eph_gets, pers_puts, pers_gets; /* Ge Pp Gp */
     long compressed_pages, compressed_bytes, compress_poor; /* cp cb cn */
 
@@ -372,14 +371,15 @@ struct tmem_scratch {
 /*
  * ---- per-CPU caches (tmem_env_cpu_slot()): no lock ----
  *
- * Descriptor handles taken from / given back to G.pgd_slab in batches, so
- * that a put or flush under the global read lock takes no slab lock.  Only
- * the slot's owner touches a cache, and only inside a guest or control op
- * (global lock held, read or write); eviction and pool teardown, which may
- * run without the global lock, use the slab directly.  Holding the global
- * lock for writing therefore makes every cache quiescent: that is when they
- * are drained (client destruction).  Handles in a cache count in
- * pgd_slab.in_use; LIST's Pc subtracts them (tmem_pgd_count()).
+ * Descriptor handles taken from / given back to tmem_global.pgd_slab in
+ * batches, so that a put or flush under the global read lock takes no slab
+ * lock.  Only the slot's owner touches a cache, and only inside a guest or
+ * control op (global lock held, read or write); eviction and pool
+ * teardown, which may run without the global lock, use the slab directly.
+ * Holding the global lock for writing therefore makes every cache
+ * quiescent: that is when they are drained (client destruction).  Handles
+ * in a cache count in pgd_slab.in_use; LIST's Pc subtracts them
+ * (tmem_pgd_count()).
  */
 #define TMEM_MAG_SIZE   32
 #define TMEM_MAG_BATCH  16
@@ -389,9 +389,10 @@ struct tmem_pcpu {
     uint32_t pgd[TMEM_MAG_SIZE];
     /*
      * Data pages allocated minus freed by this slot and not yet folded
-     * into G.st.data_pages (folded at +-TMEM_PCPU_FOLD).  Any engine call
-     * may use it (eviction and teardown too: a slot is its caller's for
-     * the whole call), so no page ever costs a shared locked add here.
+     * into tmem_global.st.data_pages (folded at +-TMEM_PCPU_FOLD).  Any
+     * engine call may use it (eviction and teardown too: a slot is its
+     * caller's for the whole call), so no page ever costs a shared locked
+     * add here.
      */
     long data_pages;
     uint8_t pad[48];                     /* 192 bytes: no shared lines */
@@ -442,7 +443,7 @@ struct tmem_global {
 
 extern struct tmem_global tmem_global;
 
-/* ---- shared between tmem_engine.c and tmem_ctl.c ---- */
+/* ---- helpers of every file ---- */
 
 static inline void tmem_stat_max(long *max, long cur)
 {
@@ -477,13 +478,26 @@ static inline struct tmem_obj *tmem_obj_ptr(uint32_t h)
     return tmem_slab_ptr(&tmem_global.obj_slab, h);
 }
 
-struct tmem_client *tmem_client_get(uint16_t cli_id);
-struct tmem_client *tmem_client_get_or_create(uint16_t cli_id);
-void tmem_client_drop_invs(struct tmem_client *c);
-void tmem_inv_free(struct tmem_client *c, struct tmem_inv *inv);
-int tmem_pool_flags_check(uint32_t flags);
-int tmem_pool_create(struct tmem_client *c, int slot, uint32_t flags,
-                     const uint64_t uuid[2]);
+/* The calling context's per-CPU slot, or NULL when it has none. */
+static inline struct tmem_pcpu *tmem_pcpu_mine(void)
+{
+    unsigned int cpu = tmem_env_cpu_slot();
+
+    return cpu < tmem_global.nr_pcpu ? &tmem_global.pcpu[cpu] : NULL;
+}
+
+/* The object lock of an oid's hash. */
+static inline tmem_spinlock_t *tmem_obj_lock(struct tmem_pool *pool,
+                                             uint32_t hash)
+{
+    return &pool->obj_locks[hash % TMEM_POOL_LOCKS];
+}
+
+/* The persistent list (and object lock) of an oid's hash. */
+static inline unsigned int tmem_plist_of(uint32_t hash)
+{
+    return hash % TMEM_POOL_LOCKS;
+}
 
 /* The pool in slot, unless the slot is empty or its pool is dying. */
 static inline struct tmem_pool *tmem_pool_live(const struct tmem_client *c,
@@ -501,32 +515,114 @@ struct tmem_xfer {
     void *buf;                           /* else this buffer */
 };
 
+/* A put's data once stored, before a descriptor holds it. */
+struct tmem_prep {
+    uint64_t data;
+    unsigned int kind;
+};
+
+/*
+ * ---- between the engine's files ----
+ *
+ * What each file offers the others, by the file that defines it; anything
+ * not here is static to its file.
+ */
+
+/* tmem_slab.c: slabs, metadata accounts, per-CPU descriptor caches. */
+void tmem_slab_init(struct tmem_slab *s, uint32_t item_size);
+uint32_t tmem_slab_alloc(struct tmem_slab *s);
+void tmem_slab_free(struct tmem_slab *s, uint32_t h);
+void tmem_slab_trim(struct tmem_slab *s);
+void tmem_slab_destroy(struct tmem_slab *s);
+void tmem_meta_init(struct tmem_meta *m, long limit);
+bool tmem_meta_charge(struct tmem_meta *m, size_t n);
+void tmem_meta_uncharge(struct tmem_meta *m, size_t n);
+void *tmem_meta_zalloc(struct tmem_meta *m, size_t n);
+void tmem_meta_free(struct tmem_meta *m, void *p, size_t n);
+uint32_t tmem_pgd_alloc(void);
+void tmem_pgd_free_handle(uint32_t h);
+void tmem_pcpu_drain(void);
+long tmem_pgd_count(void);
+
+/* tmem_index.c: the object hash and its growth, objects, radix trees. */
+uint32_t tmem_oid_hash(const struct tmem_pool *pool, const uint64_t oid[3]);
+struct tmem_obj *tmem_obj_find(struct tmem_pool *pool, const uint64_t oid[3],
+                               uint32_t hash, uint32_t *ohp);
+struct tmem_obj *tmem_obj_create(struct tmem_pool *pool,
+                                 const uint64_t oid[3], uint32_t hash,
+                                 uint32_t *ohp);
+void tmem_obj_unhash(struct tmem_pool *pool, uint32_t oh,
+                     struct tmem_obj *obj);
+void tmem_obj_free(struct tmem_pool *pool, uint32_t oh, struct tmem_obj *obj);
+bool tmem_pool_wants_growth(struct tmem_pool *pool);
+void tmem_pool_grow(struct tmem_pool *pool);
+void tmem_pool_rehash_step(struct tmem_pool *pool);
+uint32_t *tmem_radix_slot(const struct tmem_obj *obj, uint32_t index);
+uint32_t *tmem_radix_slot_create(struct tmem_obj *obj, uint32_t index,
+                                 struct tmem_rleaf **leafp);
+uint32_t tmem_radix_remove(struct tmem_obj *obj, uint32_t index);
+void tmem_radix_prune(struct tmem_obj *obj, uint32_t index);
+struct tmem_rleaf *tmem_radix_pop_leaf(struct tmem_obj *obj);
+void tmem_radix_node_free(const struct tmem_obj *obj, void *n,
+                          unsigned int h);
+
+/* tmem_store.c: data pages, compressed storage, transfers. */
+struct tmem_env_page *tmem_data_page_alloc(struct tmem_pool *pool);
+void tmem_data_page_free(struct tmem_pool *pool, struct tmem_env_page *pg);
+long tmem_data_pages_count(void);
+void tmem_prefetch_page_w(void *va);
+int tmem_xfer_in(const struct tmem_xfer *x, void *dst);
+bool tmem_same_filled(const void *va, uint64_t *word);
+int tmem_prepare(struct tmem_pool *pool, struct tmem_client *actor,
+                 const struct tmem_xfer *x, struct tmem_prep *pr);
+void tmem_prep_undo(struct tmem_pool *pool, const struct tmem_prep *pr);
+unsigned int tmem_pgd_free_data(struct tmem_pool *pool,
+                                const struct tmem_pgd *p);
+int tmem_pgd_read(const struct tmem_pgd *p, const struct tmem_xfer *x);
+
+/* tmem_pool.c: page lists, descriptor removal, put / get / flush. */
+void tmem_lru_del(struct tmem_lru *l, struct tmem_pgd *p);
+void tmem_plist_del(struct tmem_pool *pool, unsigned int list, uint32_t h,
+                    struct tmem_pgd *p);
+unsigned int tmem_pgd_release(struct tmem_pool *pool, uint32_t h);
 long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
                    uint32_t index, const struct tmem_xfer *x);
 long tmem_pool_get(struct tmem_pool *pool, const uint64_t oid[3],
                    uint32_t index, const struct tmem_xfer *x, bool exclusive);
 long tmem_pool_flush_page(struct tmem_pool *pool, const uint64_t oid[3],
                           uint32_t index);
+
+/* tmem_teardown.c: objects and pools taken apart in bounded steps. */
 long tmem_pool_flush_object(struct tmem_pool *pool, const uint64_t oid[3]);
-int tmem_pgd_read(const struct tmem_pgd *pgd, struct tmem_pool *pool,
-                  const struct tmem_xfer *x);
+bool tmem_pool_reap(struct tmem_pool *pool, unsigned long *work,
+                    unsigned long budget);
+
+/* tmem_evict.c: LRU owners, eviction. */
+void tmem_lru_register(struct tmem_lru *l, long weight);
+void tmem_lru_unregister(struct tmem_lru *l);
+int tmem_evict_one(struct tmem_lru *only);
 long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
                 bool relinquish);
+
+/* tmem_client.c: clients and pools. */
+struct tmem_client *tmem_client_get(uint16_t cli_id);
+struct tmem_client *tmem_client_get_or_create(uint16_t cli_id);
 int tmem_client_slot_of(const struct tmem_client *c,
                         const struct tmem_pool *pool);
+int tmem_pool_create(struct tmem_client *c, int slot, uint32_t flags,
+                     const uint64_t uuid[2]);
+long tmem_pool_kill(struct tmem_client *c, int slot);
+long tmem_client_reap(uint16_t cli_id);
 
-long tmem_pgd_count(void);
-long tmem_data_pages_count(void);
+/* tmem_save.c: queued invalidations, the save session. */
+void tmem_record_inv(struct tmem_pool *pool, const struct tmem_pgd *p);
+void tmem_client_drop_invs(struct tmem_client *c);
+long tmem_save_begin(struct tmem_client *c, uint32_t arg);
+long tmem_save_next(struct tmem_client *c, struct tmem_engine_ctl *ctl);
+long tmem_save_next_inv(struct tmem_client *c, struct tmem_engine_ctl *ctl);
+long tmem_save_end(struct tmem_client *c, uint32_t token);
 
-/* The calling context's per-CPU slot, or NULL when it has none. */
-static inline struct tmem_pcpu *tmem_pcpu_mine(void)
-{
-    unsigned int cpu = tmem_env_cpu_slot();
-
-    return cpu < tmem_global.nr_pcpu ? &tmem_global.pcpu[cpu] : NULL;
-}
-
-/* Control plane (tmem_ctl.c). */
-long tmem_ctl_list(struct tmem_engine_ctl *ctl);
+/* tmem_ops.c: guest operations. */
+int tmem_pool_flags_check(uint32_t flags);
 
 #endif /* TMEM_PRIV_H */

@@ -19,7 +19,6 @@
 #include <xen/mm.h>
 #include <xen/random.h>
 #include <xen/sched.h>
-#include <xen/time.h>
 #include <xen/tmem.h>
 #include <xen/xmalloc.h>
 #include <asm/p2m.h>
@@ -30,9 +29,6 @@
 
 /* Per-CPU owner slots of the engine's global (per-CPU) rwlock. */
 DEFINE_PERCPU_RWLOCK_GLOBAL(tmem_percpu_rwlock);
-
-long tmem_env_pages_ephemeral;
-long tmem_env_pages_persistent;
 
 static struct page_info *to_page(struct tmem_env_page *pg)
 {
@@ -128,9 +124,6 @@ struct tmem_env_page *tmem_env_alloc_page(uint16_t domid, bool persistent,
         return NULL;
     }
 
-    arch_fetch_and_add(persistent ? &tmem_env_pages_persistent
-                                  : &tmem_env_pages_ephemeral, 1);
-
     return from_page(pg);
 }
 
@@ -141,9 +134,6 @@ void tmem_env_free_page(struct tmem_env_page *pg, uint16_t domid,
 
     ASSERT(page);
     ASSERT(!page_get_owner(page));
-
-    arch_fetch_and_add(persistent ? &tmem_env_pages_persistent
-                                  : &tmem_env_pages_ephemeral, -1);
 
     /* Anonymous pages are scrubbed by the heap before their next use. */
     free_domheap_page(page);
@@ -260,11 +250,6 @@ int tmem_env_copy_to_frame(struct tmem_env_caller *caller, uint64_t frame,
     put_page_and_type(page);
 
     return 0;
-}
-
-uint64_t tmem_env_now_ns(void)
-{
-    return NOW();
 }
 
 uint64_t tmem_env_random64(void)

@@ -398,23 +398,19 @@ static long sysctl_get_client_info(const struct xen_sysctl_tmem_op *op)
     return 0;
 }
 
-/* Weight and compression of one client; its frozen state is kept. */
+/*
+ * Weight and compression of one client.  The engine's SET_CLIENT_INFO
+ * changes nothing else, so the client's frozen state is kept.
+ */
 static long set_client_info(uint32_t cli_id, const xen_tmem_client_t *info)
 {
     struct tmem_engine_ctl ctl = {
-        .cmd = TMEM_ENGINE_CTL_GET_CLIENT_INFO,
+        .cmd = TMEM_ENGINE_CTL_SET_CLIENT_INFO,
         .cli_id = cli_id,
+        .weight = info->weight,
+        .flags = (info->flags & XEN_TMEM_CLIENT_F_COMPRESS)
+                 ? TMEM_ENGINE_CLIENT_COMPRESS : 0,
     };
-    long rc = engine_control(&ctl);
-
-    if ( rc < 0 )
-        return rc;
-
-    ctl.cmd = TMEM_ENGINE_CTL_SET_CLIENT_INFO;
-    ctl.weight = info->weight;
-    ctl.flags &= ~TMEM_ENGINE_CLIENT_COMPRESS;
-    if ( info->flags & XEN_TMEM_CLIENT_F_COMPRESS )
-        ctl.flags |= TMEM_ENGINE_CLIENT_COMPRESS;
 
     return engine_control_locked(&ctl);
 }
@@ -565,12 +561,6 @@ static long set_auth(uint32_t cli_id, const xen_tmem_pool_info_t *in)
     return engine_control_locked(&ctl);
 }
 
-/*
- * Authorise (or stop authorising) shared pools by UUID for one domain, or
- * for every existing domain with XEN_SYSCTL_TMEM_OP_ALL_CLIENTS.  A domain
- * that never used tmem becomes a client, so that the authorisation is in
- * place before it creates the pool.
- */
 /* The shared-pool UUIDs a client is authorised for, as SET_AUTH takes them. */
 static long sysctl_get_auth(const struct xen_sysctl_tmem_op *op)
 {
@@ -609,6 +599,12 @@ static long sysctl_get_auth(const struct xen_sysctl_tmem_op *op)
     return rc;
 }
 
+/*
+ * Authorise (or stop authorising) shared pools by UUID for one domain, or
+ * for every existing domain with XEN_SYSCTL_TMEM_OP_ALL_CLIENTS.  A domain
+ * that never used tmem becomes a client, so that the authorisation is in
+ * place before it creates the pool.
+ */
 static long sysctl_set_auth(const struct xen_sysctl_tmem_op *op)
 {
     long nr = pool_info_records(op, TMEM_ENGINE_MAX_SHARED_POOLS), rc;

@@ -42,10 +42,6 @@ static inline void tmem_leave_engine_as(unsigned int kind, uint32_t cmd)
                                  NOW() - this_cpu(tmem_entered_at));
 }
 
-/* Pages the environment currently holds for the engine (all kinds). */
-extern long tmem_env_pages_ephemeral;
-extern long tmem_env_pages_persistent;
-
 #endif /* TMEM_XEN_H */
 
 /*
