@@ -123,6 +123,23 @@ static unsigned int tmem_pgd_release_op(struct tmem_pool *pool, uint32_t h)
 }
 
 /*
+ * Descriptor h, just taken out of obj's index, leaves its lists and the
+ * pool's count; obj goes with its last page (object lock held).
+ */
+static void tmem_pool_drop_pgd(struct tmem_pool *pool, uint32_t hash,
+                               uint32_t oh, struct tmem_obj *obj, uint32_t h)
+{
+    tmem_pgd_unlist(pool, hash, h, tmem_pgd_ptr(h));
+    obj->nr_pages--;
+    tmem_atomic_add(&pool->st.pages, -1);
+    if ( !obj->nr_pages )
+    {
+        tmem_obj_unhash(pool, oh, obj);
+        tmem_obj_free(pool, oh, obj);
+    }
+}
+
+/*
  * Remove (oid, index); returns its descriptor handle (still allocated, off
  * all lists) or 0.
  */
@@ -138,16 +155,7 @@ static uint32_t tmem_pool_unlink_index(struct tmem_pool *pool,
     if ( obj )
         h = tmem_radix_remove(obj, index);
     if ( h )
-    {
-        tmem_pgd_unlist(pool, hash, h, tmem_pgd_ptr(h));
-        obj->nr_pages--;
-        tmem_atomic_add(&pool->st.pages, -1);
-        if ( !obj->nr_pages )
-        {
-            tmem_obj_unhash(pool, oh, obj);
-            tmem_obj_free(pool, oh, obj);
-        }
-    }
+        tmem_pool_drop_pgd(pool, hash, oh, obj, h);
     tmem_spin_unlock(lk);
     return h;
 }
@@ -469,14 +477,7 @@ long tmem_pool_get(struct tmem_pool *pool, const uint64_t oid[3],
     if ( exclusive )
     {
         tmem_radix_remove(obj, index);
-        tmem_pgd_unlist(pool, hash, h, tmem_pgd_ptr(h));
-        obj->nr_pages--;
-        tmem_atomic_add(&pool->st.pages, -1);
-        if ( !obj->nr_pages )
-        {
-            tmem_obj_unhash(pool, oh, obj);
-            tmem_obj_free(pool, oh, obj);
-        }
+        tmem_pool_drop_pgd(pool, hash, oh, obj, h);
     }
     else
     {
