@@ -72,7 +72,7 @@ mkdir -p "$root/var/lib/xen" "$root/var/log/xen"
 libpath="$dist/usr/lib:$dist/usr/lib64"
 declare -A seen=()
 while IFS= read -r -d '' f; do
-	file -b "$f" | grep -q 'dynamically linked' || continue
+	case "$(file -b "$f")" in *'dynamically linked'*) ;; *) continue ;; esac
 	while read -r lib; do
 		[ -n "$lib" ] || continue
 		case "$lib" in "$dist"/*) continue ;; esac

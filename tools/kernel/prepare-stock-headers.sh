@@ -27,8 +27,13 @@ sed -i "s|^include /usr/src/|include $root/usr/src/|" "$hdr/Makefile"
 kbuild=$(echo "$root"/usr/lib/linux-kbuild-*)
 replaced=0
 while IFS= read -r -d '' f; do
-	file -b "$f" | grep -q '^ELF' || continue
-	ldd "$f" 2>&1 | grep -q 'not found' || continue
+	# Whole outputs first: with pipefail, `ldd | grep -q` fails whenever
+	# grep's early exit kills ldd with SIGPIPE, which skipped programs at
+	# random.
+	kind=$(file -b "$f")
+	case "$kind" in ELF*) ;; *) continue ;; esac
+	libs=$(ldd "$f" 2>&1 || true)
+	case "$libs" in *"not found"*) ;; *) continue ;; esac
 	rel=${f#"$kbuild"/}
 	# Debian's wrappers exec NAME.real-*; ours is the program itself.
 	base=${rel%%.real-*}

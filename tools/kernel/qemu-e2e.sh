@@ -45,7 +45,7 @@ gt0() { [ "$(v "$1")" -gt 0 ]; }
 same() { [ "$1" = "$2" ]; }
 sum() { md5sum "$1" | cut -d' ' -f1; }
 show() { for f in "$@"; do echo "E2E: $f=$(v "$f")"; done; }
-pool_made() { dmesg | grep -q 'tmem_ramback: cleancache: pool'; }
+pool_made() { dmesg | grep 'tmem_ramback: cleancache: pool' >/dev/null; }
 
 check no_backend_no_stores same "$(v frontswap/succ_stores)" 0
 insmod /tmem_ramback.ko max_pages=8192
