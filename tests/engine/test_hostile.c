@@ -136,6 +136,12 @@ static void test_chosen_oids(void)
  * An ephemeral pool full of same-filled pages: evicting them frees no data
  * page, so an allocator asking for one page used to walk every LRU.
  */
+/* A global eviction count (enum tmem_global_count), summed over CPUs. */
+static long evict_count(unsigned int which)
+{
+    return tmem_cnt_read(&tmem_global.cnt, which);
+}
+
 static void test_evict_bound(void)
 {
     enum { N = 20000 };
@@ -152,22 +158,22 @@ static void test_evict_bound(void)
     CHECK_EQ(bad, 0);
     CHECK_EQ(tmem_data_pages_count(), 0);
 
-    evicted0 = tmem_atomic_read(&tmem_global.st.evicted);
-    gave_up0 = tmem_atomic_read(&tmem_global.st.evict_gave_up);
+    evicted0 = evict_count(TMEM_GC_EVICTED);
+    gave_up0 = evict_count(TMEM_GC_EVICT_GAVE_UP);
     freed = (long)tmem_engine_reclaim(1);
     CHECK_EQ(freed, 0);
-    CHECK(tmem_atomic_read(&tmem_global.st.evicted) - evicted0 <= 66,
+    CHECK(evict_count(TMEM_GC_EVICTED) - evicted0 <= 66,
           "one reclaim of 1 page evicted %ld pages",
-          tmem_atomic_read(&tmem_global.st.evicted) - evicted0);
-    CHECK_EQ(tmem_atomic_read(&tmem_global.st.evict_gave_up) - gave_up0, 1);
+          evict_count(TMEM_GC_EVICTED) - evicted0);
+    CHECK_EQ(evict_count(TMEM_GC_EVICT_GAVE_UP) - gave_up0, 1);
 
     /* However much is asked, one call stays within the cap. */
-    evicted0 = tmem_atomic_read(&tmem_global.st.evicted);
+    evicted0 = evict_count(TMEM_GC_EVICTED);
     freed = (long)tmem_engine_reclaim(~0ul);
     CHECK_EQ(freed, 0);
-    CHECK(tmem_atomic_read(&tmem_global.st.evicted) - evicted0 <=
+    CHECK(evict_count(TMEM_GC_EVICTED) - evicted0 <=
           TMEM_EVICT_MAX_EXAMINED, "one huge reclaim evicted %ld pages",
-          tmem_atomic_read(&tmem_global.st.evicted) - evicted0);
+          evict_count(TMEM_GC_EVICTED) - evicted0);
     printf("test_hostile: reclaim over %u same-filled pages: at most %d "
            "examined per call\n", N, TMEM_EVICT_MAX_EXAMINED);
     hg_free(&g);

@@ -48,6 +48,11 @@ struct tmem_client *tmem_client_get_or_create(uint16_t cli_id)
     c = tmem_env_zalloc(sizeof(*c));
     if ( !c )
         return NULL;
+    if ( !tmem_cnt_init(&c->cnt) )
+    {
+        tmem_env_free(c, sizeof(*c));
+        return NULL;
+    }
     c->id = cli_id;
     c->compress = tmem_engine_compress_default;
     tmem_meta_init(&c->meta, (long)tmem_engine_meta_limit);
@@ -67,7 +72,8 @@ static struct tmem_pool *tmem_pool_alloc(struct tmem_client *c,
                                          const uint64_t uuid[2])
 {
     const size_t bytes = sizeof(struct tmem_pool) +
-                         TMEM_POOL_MIN_BUCKETS * sizeof(uint32_t);
+                         TMEM_POOL_MIN_BUCKETS * sizeof(uint32_t) +
+                         tmem_cnt_bytes();
     bool shared = flags & TMEM_ENGINE_POOL_SHARED;
     struct tmem_pool *pool;
     unsigned int i;
@@ -80,8 +86,11 @@ static struct tmem_pool *tmem_pool_alloc(struct tmem_client *c,
     {
         pool->buckets = tmem_env_zalloc(TMEM_POOL_MIN_BUCKETS *
                                         sizeof(*pool->buckets));
-        if ( !pool->buckets )
+        if ( !pool->buckets || !tmem_cnt_init(&pool->cnt) )
         {
+            if ( pool->buckets )
+                tmem_env_free(pool->buckets, TMEM_POOL_MIN_BUCKETS *
+                                             sizeof(*pool->buckets));
             tmem_env_free(pool, sizeof(*pool));
             pool = NULL;
         }
@@ -130,7 +139,8 @@ static struct tmem_pool *tmem_pool_alloc(struct tmem_client *c,
  */
 static void tmem_pool_free(struct tmem_pool *pool)
 {
-    size_t bytes = sizeof(*pool) + pool->nbuckets * sizeof(*pool->buckets);
+    size_t bytes = sizeof(*pool) + pool->nbuckets * sizeof(*pool->buckets) +
+                   tmem_cnt_bytes();
     unsigned int i;
 
     /* An eviction that found one of its objects has left its lock. */
@@ -145,6 +155,7 @@ static void tmem_pool_free(struct tmem_pool *pool)
     if ( pool->shared )
         tmem_lru_unregister(&pool->own_lru);
     tmem_env_free(pool->buckets, pool->nbuckets * sizeof(*pool->buckets));
+    tmem_cnt_fini(&pool->cnt);
     tmem_meta_free(pool->meta, pool->old_buckets,
                    pool->old_nbuckets * sizeof(*pool->old_buckets));
     tmem_meta_uncharge(pool->meta, bytes);
@@ -325,6 +336,7 @@ static void tmem_client_free(struct tmem_client *c)
     tmem_client_drop_invs(c);
     TMEM_ASSERT(!tmem_atomic_read(&c->meta.bytes));
     tmem_lru_unregister(&c->lru);
+    tmem_cnt_fini(&c->cnt);
     tmem_env_free(c, sizeof(*c));
 }
 

@@ -73,6 +73,9 @@ static void tmem_text_kx(struct tmem_text *t, const char *key, uint64_t v)
 }
 
 #define RD(p) tmem_atomic_read(p)
+#define PC(i) tmem_cnt_read(&pool->cnt, i)
+#define CC(i) tmem_cnt_read(&c->cnt, i)
+#define GC(i) tmem_cnt_read(&tmem_global.cnt, i)
 
 static void tmem_list_pool_stats(struct tmem_text *t,
                                  const struct tmem_pool *pool)
@@ -84,17 +87,17 @@ static void tmem_list_pool_stats(struct tmem_text *t,
     tmem_text_kv(t, "Pm", RD(&st->pages_max));
     tmem_text_kv(t, "Oc", RD(&st->objs));
     tmem_text_kv(t, "Om", RD(&st->objs_max));
-    tmem_text_kv(t, "ps", RD(&st->good_puts));
-    tmem_text_kv(t, "pt", RD(&st->puts));
-    tmem_text_kv(t, "pd", RD(&st->dup_flushed));
-    tmem_text_kv(t, "pr", RD(&st->dup_replaced));
-    tmem_text_kv(t, "px", RD(&st->nomem_puts));
-    tmem_text_kv(t, "gs", RD(&st->good_gets));
-    tmem_text_kv(t, "gt", RD(&st->gets));
-    tmem_text_kv(t, "fs", RD(&st->good_flushes));
-    tmem_text_kv(t, "ft", RD(&st->flushes));
-    tmem_text_kv(t, "os", RD(&st->good_obj_flushes));
-    tmem_text_kv(t, "ot", RD(&st->obj_flushes));
+    tmem_text_kv(t, "ps", PC(TMEM_PC_GOOD_PUTS));
+    tmem_text_kv(t, "pt", PC(TMEM_PC_PUTS));
+    tmem_text_kv(t, "pd", PC(TMEM_PC_DUP_FLUSHED));
+    tmem_text_kv(t, "pr", PC(TMEM_PC_DUP_REPLACED));
+    tmem_text_kv(t, "px", PC(TMEM_PC_NOMEM_PUTS));
+    tmem_text_kv(t, "gs", PC(TMEM_PC_GOOD_GETS));
+    tmem_text_kv(t, "gt", PC(TMEM_PC_GETS));
+    tmem_text_kv(t, "fs", PC(TMEM_PC_GOOD_FLUSHES));
+    tmem_text_kv(t, "ft", PC(TMEM_PC_FLUSHES));
+    tmem_text_kv(t, "os", PC(TMEM_PC_GOOD_OBJ_FLUSHES));
+    tmem_text_kv(t, "ot", PC(TMEM_PC_OBJ_FLUSHES));
 }
 
 static void tmem_list_pool_type(struct tmem_text *t,
@@ -133,16 +136,16 @@ static void tmem_list_client(struct tmem_text *t, struct tmem_client *c,
     tmem_text_kv(t, "ww", RD(&c->lru.weight));
     tmem_text_kv(t, "co", RD(&c->compress) ? 1 : 0);
     tmem_text_kv(t, "fr", RD(&c->frozen) ? 1 : 0);
-    tmem_text_kv(t, "Ge", RD(&c->eph_gets));
-    tmem_text_kv(t, "Pp", RD(&c->pers_puts));
-    tmem_text_kv(t, "Gp", RD(&c->pers_gets));
+    tmem_text_kv(t, "Ge", CC(TMEM_CC_EPH_GETS));
+    tmem_text_kv(t, "Pp", CC(TMEM_CC_PERS_PUTS));
+    tmem_text_kv(t, "Gp", CC(TMEM_CC_PERS_GETS));
     if ( use_long )
     {
         tmem_text_kv(t, "Ec", RD(&c->lru.nr));
         tmem_text_kv(t, "Em", RD(&c->lru.nr_max));
-        tmem_text_kv(t, "cp", RD(&c->compressed_pages));
-        tmem_text_kv(t, "cb", RD(&c->compressed_bytes));
-        tmem_text_kv(t, "cn", RD(&c->compress_poor));
+        tmem_text_kv(t, "cp", CC(TMEM_CC_COMPRESSED_PAGES));
+        tmem_text_kv(t, "cb", CC(TMEM_CC_COMPRESSED_BYTES));
+        tmem_text_kv(t, "cn", CC(TMEM_CC_COMPRESS_POOR));
     }
     /* After the historic keys, which old parsers may expect in order. */
     tmem_list_meta(t, &c->meta, use_long);
@@ -183,14 +186,14 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
     tmem_spin_unlock(&tmem_global.shared_lock);
 
     tmem_text_puts(t, "G=");
-    tmem_text_kv(t, "Tt", RD(&st->total_ops));
-    tmem_text_kv(t, "Te", RD(&st->errored_ops));
+    tmem_text_kv(t, "Tt", GC(TMEM_GC_TOTAL_OPS));
+    tmem_text_kv(t, "Te", GC(TMEM_GC_ERRORED_OPS));
     tmem_text_kv(t, "Ta", 0);        /* the engine keeps no free list */
-    tmem_text_kv(t, "Et", RD(&st->evicted));
-    tmem_text_kv(t, "Ea", RD(&st->evict_attempts));
-    tmem_text_kv(t, "Eg", RD(&st->evict_gave_up));
-    tmem_text_kv(t, "Rt", RD(&st->relinq));
-    tmem_text_kv(t, "Ra", RD(&st->relinq_attempts));
+    tmem_text_kv(t, "Et", GC(TMEM_GC_EVICTED));
+    tmem_text_kv(t, "Ea", GC(TMEM_GC_EVICT_ATTEMPTS));
+    tmem_text_kv(t, "Eg", GC(TMEM_GC_EVICT_GAVE_UP));
+    tmem_text_kv(t, "Rt", GC(TMEM_GC_RELINQ));
+    tmem_text_kv(t, "Ra", GC(TMEM_GC_RELINQ_ATTEMPTS));
     tmem_text_kv(t, "Mb", meta);
     tmem_text_kv(t, "Lc", RD(&st->call_max_ns) / 1000);
     if ( use_long )
@@ -214,8 +217,8 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
                               1000);
         tmem_text_kv(t, "Lr",
                      RD(&st->call_kind_ns[TMEM_ENGINE_CALL_RECLAIM]) / 1000);
-        tmem_text_kv(t, "Ln", RD(&st->calls));
-        tmem_text_kv(t, "L1", RD(&st->calls_over_1ms));
+        tmem_text_kv(t, "Ln", GC(TMEM_GC_CALLS));
+        tmem_text_kv(t, "L1", GC(TMEM_GC_CALLS_OVER_1MS));
     }
     tmem_text_putc(t, '\n');
 

@@ -92,7 +92,7 @@ int tmem_evict_one(struct tmem_lru *only)
     unsigned int tries, freed;
 
     tmem_spin_lock(&tmem_global.lru_lock);
-    tmem_stat_inc(&tmem_global.st.evict_attempts);
+    tmem_cnt_inc(&tmem_global.cnt, TMEM_GC_EVICT_ATTEMPTS);
     l = only ? only : tmem_lru_pick();
     if ( !l || !l->head )
     {
@@ -136,7 +136,7 @@ int tmem_evict_one(struct tmem_lru *only)
      */
     freed = tmem_pgd_release(pool, h);
     tmem_spin_unlock(lk);
-    tmem_stat_inc(&tmem_global.st.evicted);
+    tmem_cnt_inc(&tmem_global.cnt, TMEM_GC_EVICTED);
     return (int)freed;
 }
 
@@ -165,13 +165,13 @@ long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
     int r;
 
     if ( relinquish )
-        tmem_stat_inc(&tmem_global.st.relinq_attempts);
+        tmem_cnt_inc(&tmem_global.cnt, TMEM_GC_RELINQ_ATTEMPTS);
     budget = tmem_evict_budget(nr_pages);
     while ( freed < nr_pages )
     {
         if ( fruitless++ == budget )
         {
-            tmem_stat_inc(&tmem_global.st.evict_gave_up);
+            tmem_cnt_inc(&tmem_global.cnt, TMEM_GC_EVICT_GAVE_UP);
             break;
         }
         r = tmem_evict_one(only);
@@ -189,7 +189,7 @@ long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
             fruitless = 0;
     }
     if ( relinquish )
-        tmem_stat_add(&tmem_global.st.relinq, (long)freed);
+        tmem_cnt_add(&tmem_global.cnt, TMEM_GC_RELINQ, (long)freed);
     return (long)freed;
 }
 

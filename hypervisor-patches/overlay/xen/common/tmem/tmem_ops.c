@@ -141,19 +141,20 @@ static long tmem_op_page(struct tmem_env_caller *caller, uint16_t cli_id,
     case TMEM_ENGINE_CMD_PUT_PAGE:
         if ( tmem_atomic_read(&c->frozen) )
         {
-            tmem_stat_inc(&pool->st.puts);
+            tmem_cnt_inc(&pool->cnt, TMEM_PC_PUTS);
             rc = -TMEM_EFROZEN;
             break;
         }
         rc = tmem_pool_put(pool, op->oid, op->index, &x);
         if ( rc == 1 && pool->persistent && pool->client != c )
-            tmem_stat_inc(&c->pers_puts);
+            tmem_cnt_inc(&c->cnt, TMEM_CC_PERS_PUTS);
         break;
     case TMEM_ENGINE_CMD_GET_PAGE:
         rc = tmem_pool_get(pool, op->oid, op->index, &x,
                            !pool->persistent && !pool->shared);
         if ( rc == 1 )
-            tmem_stat_inc(pool->persistent ? &c->pers_gets : &c->eph_gets);
+            tmem_cnt_inc(&c->cnt, pool->persistent ? TMEM_CC_PERS_GETS
+                                                   : TMEM_CC_EPH_GETS);
         break;
     case TMEM_ENGINE_CMD_FLUSH_PAGE:
         tmem_pool_flush_page(pool, op->oid, op->index);
@@ -205,9 +206,9 @@ long tmem_engine_guest_op(struct tmem_env_caller *caller, uint16_t client_id,
         rc = -TMEM_ENOSYS;
         break;
     }
-    tmem_stat_inc(&tmem_global.st.total_ops);
+    tmem_cnt_inc(&tmem_global.cnt, TMEM_GC_TOTAL_OPS);
     if ( rc < 0 )
-        tmem_stat_inc(&tmem_global.st.errored_ops);
+        tmem_cnt_inc(&tmem_global.cnt, TMEM_GC_ERRORED_OPS);
     return rc;
 }
 
@@ -217,9 +218,9 @@ void tmem_engine_note_call_ns(unsigned int kind, uint32_t cmd, uint64_t ns)
 {
     if ( !tmem_global.initialised || kind >= TMEM_ENGINE_CALL_KINDS )
         return;
-    tmem_stat_inc(&tmem_global.st.calls);
+    tmem_cnt_inc(&tmem_global.cnt, TMEM_GC_CALLS);
     if ( ns > 1000000 )
-        tmem_stat_inc(&tmem_global.st.calls_over_1ms);
+        tmem_cnt_inc(&tmem_global.cnt, TMEM_GC_CALLS_OVER_1MS);
     tmem_stat_max(&tmem_global.st.call_max_ns, (long)ns);
     if ( (long)ns > tmem_atomic_read(&tmem_global.st.call_kind_ns[kind]) )
     {
@@ -267,6 +268,8 @@ int tmem_engine_init(void)
                                        sizeof(*tmem_global.pcpu));
     if ( !tmem_global.pcpu )
         goto fail;
+    if ( !tmem_cnt_init(&tmem_global.cnt) )
+        goto fail;
     tmem_global.initialised = true;
     return 0;
 
@@ -299,6 +302,7 @@ void tmem_engine_exit(void)
         tmem_env_free(tmem_global.scratch[i], sizeof(struct tmem_scratch));
     tmem_env_free(tmem_global.scratch,
                   tmem_global.nr_scratch * sizeof(*tmem_global.scratch));
+    tmem_cnt_fini(&tmem_global.cnt);
     tmem_env_free(tmem_global.pcpu,
                   tmem_global.nr_pcpu * sizeof(*tmem_global.pcpu));
     tmem_env_free(tmem_global.clients,

@@ -255,7 +255,7 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
 {
     long rc;
 
-    tmem_stat_inc(&pool->st.puts);
+    tmem_cnt_inc(&pool->cnt, TMEM_PC_PUTS);
     if ( !pool->persistent )
         tmem_meta_make_room(pool);
     if ( tmem_client_cap_take(pool) )
@@ -393,11 +393,11 @@ static long tmem_pool_put_capped(struct tmem_pool *pool, const uint64_t oid[3],
     if ( old )
     {
         tmem_pgd_release_op(pool, old);
-        tmem_stat_inc(&pool->st.dup_replaced);
+        tmem_cnt_inc(&pool->cnt, TMEM_PC_DUP_REPLACED);
     }
-    tmem_stat_inc(&pool->st.good_puts);
+    tmem_cnt_inc(&pool->cnt, TMEM_PC_GOOD_PUTS);
     if ( pool->persistent )
-        tmem_stat_inc(&actor->pers_puts);
+        tmem_cnt_inc(&actor->cnt, TMEM_CC_PERS_PUTS);
     if ( grow )
         tmem_pool_grow(pool);
     else if ( tmem_unlikely(tmem_atomic_read(&pool->rehashing)) )
@@ -433,13 +433,13 @@ static long tmem_pool_put_refused(struct tmem_pool *pool,
     uint32_t old;
 
     if ( rc == -TMEM_ENOMEM )
-        tmem_stat_inc(&pool->st.nomem_puts);
+        tmem_cnt_inc(&pool->cnt, TMEM_PC_NOMEM_PUTS);
     /* The guest must never get the older copy back after a failed put. */
     old = tmem_pool_unlink_index(pool, oid, index);
     if ( old )
     {
         tmem_pgd_release_op(pool, old);
-        tmem_stat_inc(&pool->st.dup_flushed);
+        tmem_cnt_inc(&pool->cnt, TMEM_PC_DUP_FLUSHED);
     }
     return rc;
 }
@@ -452,7 +452,7 @@ long tmem_pool_get(struct tmem_pool *pool, const uint64_t oid[3],
     tmem_spinlock_t *lk;
     long rc;
 
-    tmem_stat_inc(&pool->st.gets);
+    tmem_cnt_inc(&pool->cnt, TMEM_PC_GETS);
     if ( !tmem_atomic_read(&pool->st.pages) )
         return -TMEM_EEMPTY;
 
@@ -498,7 +498,7 @@ long tmem_pool_get(struct tmem_pool *pool, const uint64_t oid[3],
     if ( h )
         tmem_pgd_release_op(pool, h);
     if ( rc == 1 )
-        tmem_stat_inc(&pool->st.good_gets);
+        tmem_cnt_inc(&pool->cnt, TMEM_PC_GOOD_GETS);
     return rc;
 }
 
@@ -507,12 +507,12 @@ long tmem_pool_flush_page(struct tmem_pool *pool, const uint64_t oid[3],
 {
     uint32_t h;
 
-    tmem_stat_inc(&pool->st.flushes);
+    tmem_cnt_inc(&pool->cnt, TMEM_PC_FLUSHES);
     h = tmem_pool_unlink_index(pool, oid, index);
     if ( h )
     {
         tmem_pgd_release_op(pool, h);
-        tmem_stat_inc(&pool->st.good_flushes);
+        tmem_cnt_inc(&pool->cnt, TMEM_PC_GOOD_FLUSHES);
     }
     return h ? 1 : 0;
 }

@@ -195,7 +195,7 @@ struct tmem_meta {
     long bytes;                  /* atomic: charged now */
     long bytes_max;              /* statistics */
     long limit;                  /* atomic: set by the control plane */
-    long refused;                /* statistics: charges refused */
+    long refused;                /* atomic: charges refused */
 };
 
 /* ---- LRU owners: one per client (private pools), one per shared pool ---- */
@@ -238,13 +238,62 @@ struct tmem_zstore {
 struct tmem_pool_stats {
     long pages, pages_max;               /* Pc Pm: exact (atomic) */
     long objs, objs_max;                 /* Oc Om: exact (atomic) */
-    /* The rest are statistics (tmem_stat_inc). */
-    long puts, good_puts;                /* pt ps */
-    long dup_flushed, dup_replaced;      /* pd pr */
-    long nomem_puts;                     /* px */
-    long gets, good_gets;                /* gt gs */
-    long flushes, good_flushes;          /* ft fs */
-    long obj_flushes, good_obj_flushes;  /* ot os */
+};
+
+/*
+ * Operation counts: exact, yet no shared cache line is written on the data
+ * path.  A counter set has a row per CPU slot and a shared row for
+ * contexts that have no slot.  A slot's row has one writer, the slot's
+ * owner (tmem_env.h), so a plain add loses nothing; LIST sums the rows.  A
+ * row is 128 bytes, so two CPUs never write one line.
+ */
+#define TMEM_CNT_ROW  16
+
+struct tmem_cnt_row {
+    long v[TMEM_CNT_ROW];
+};
+
+struct tmem_counters {
+    struct tmem_cnt_row *rows;           /* tmem_global.nr_pcpu rows */
+    struct tmem_cnt_row shared;          /* atomic */
+};
+
+enum tmem_pool_count {                   /* LIST key */
+    TMEM_PC_PUTS,                        /* pt */
+    TMEM_PC_GOOD_PUTS,                   /* ps */
+    TMEM_PC_DUP_FLUSHED,                 /* pd */
+    TMEM_PC_DUP_REPLACED,                /* pr */
+    TMEM_PC_NOMEM_PUTS,                  /* px */
+    TMEM_PC_GETS,                        /* gt */
+    TMEM_PC_GOOD_GETS,                   /* gs */
+    TMEM_PC_FLUSHES,                     /* ft */
+    TMEM_PC_GOOD_FLUSHES,                /* fs */
+    TMEM_PC_OBJ_FLUSHES,                 /* ot */
+    TMEM_PC_GOOD_OBJ_FLUSHES,            /* os */
+    TMEM_PC_NR
+};
+
+enum tmem_client_count {
+    TMEM_CC_EPH_GETS,                    /* Ge */
+    TMEM_CC_PERS_PUTS,                   /* Pp */
+    TMEM_CC_PERS_GETS,                   /* Gp */
+    TMEM_CC_COMPRESSED_PAGES,            /* cp */
+    TMEM_CC_COMPRESSED_BYTES,            /* cb */
+    TMEM_CC_COMPRESS_POOR,               /* cn */
+    TMEM_CC_NR
+};
+
+enum tmem_global_count {
+    TMEM_GC_TOTAL_OPS,                   /* Tt */
+    TMEM_GC_ERRORED_OPS,                 /* Te */
+    TMEM_GC_EVICTED,                     /* Et */
+    TMEM_GC_EVICT_ATTEMPTS,              /* Ea */
+    TMEM_GC_EVICT_GAVE_UP,               /* Eg: calls that hit the budget */
+    TMEM_GC_CALLS,                       /* Ln */
+    TMEM_GC_CALLS_OVER_1MS,              /* L1 */
+    TMEM_GC_RELINQ,                      /* Rt */
+    TMEM_GC_RELINQ_ATTEMPTS,             /* Ra */
+    TMEM_GC_NR
 };
 
 struct tmem_pool {
@@ -302,6 +351,7 @@ struct tmem_pool {
     long nr_dead;                        /* atomic */
 
     struct tmem_pool_stats st;           /* all atomic */
+    struct tmem_counters cnt;            /* enum tmem_pool_count */
 };
 
 /* ---- clients ---- */
@@ -330,9 +380,7 @@ struct tmem_client {
     /* Puts past the page cap check and not yet done (atomic). */
     long cap_inflight;
 
-    /* Statistics, atomic. */
-    long eph_gets, pers_puts, pers_gets; /* Ge Pp Gp */
-    long compressed_pages, compressed_bytes, compress_poor; /* cp cb cn */
+    struct tmem_counters cnt;            /* enum tmem_client_count */
 
     /*
      * Save iteration.  saving is the session's token (0: none), atomic;
@@ -405,14 +453,9 @@ struct tmem_pcpu {
 #define TMEM_EVICT_MAX_EXAMINED 4096
 
 struct tmem_global_stats {
-    long total_ops, errored_ops;         /* Tt Te */
-    long evicted, evict_attempts;        /* Et Ea */
-    long evict_gave_up;                  /* Eg: calls that hit the budget */
     long call_max_ns;                    /* Lc (us): longest engine call */
     long call_kind_ns[TMEM_ENGINE_CALL_KINDS];   /* Lg Lt Lk Lr */
     long call_kind_cmd[TMEM_ENGINE_CALL_KINDS];  /* Lo Lq */
-    long calls, calls_over_1ms;                 /* Ln L1 */
-    long relinq, relinq_attempts;        /* Rt Ra */
     long eph_pages, eph_pages_max;       /* Ec Em */
     long objs, objs_max;                 /* Oc Om */
     long pgds_max;                       /* Pm (Pc is the slab count) */
@@ -438,6 +481,7 @@ struct tmem_global {
     struct tmem_pcpu *pcpu;
 
     struct tmem_global_stats st;
+    struct tmem_counters cnt;            /* enum tmem_global_count */
     bool initialised;
 };
 
@@ -452,20 +496,29 @@ static inline void tmem_stat_max(long *max, long cur)
 }
 
 /*
- * Statistics only (LIST output): a plain load and store, no locked
- * instruction.  Concurrent updates may occasionally be lost, as with the
- * historic implementation's counters; nothing the engine decides depends
- * on these.  Exact counters (pages, data pages, LRU sizes) use
- * tmem_atomic_add or are updated under their lock.
+ * A count written only under its lock (or by one writer) and read without
+ * it: a relaxed load and store, no locked instruction.
  */
-static inline void tmem_stat_inc(long *p)
-{
-    tmem_atomic_set(p, tmem_atomic_read(p) + 1);
-}
-
 static inline void tmem_stat_add(long *p, long v)
 {
     tmem_atomic_set(p, tmem_atomic_read(p) + v);
+}
+
+/* Count v more of counter i of set k (enum tmem_*_count). */
+static inline void tmem_cnt_add(struct tmem_counters *k, unsigned int i,
+                                long v)
+{
+    unsigned int slot = tmem_env_cpu_slot();
+
+    if ( slot < tmem_global.nr_pcpu )
+        tmem_stat_add(&k->rows[slot].v[i], v);
+    else
+        tmem_atomic_add(&k->shared.v[i], v);
+}
+
+static inline void tmem_cnt_inc(struct tmem_counters *k, unsigned int i)
+{
+    tmem_cnt_add(k, i, 1);
 }
 
 static inline struct tmem_pgd *tmem_pgd_ptr(uint32_t h)
@@ -542,6 +595,10 @@ void tmem_meta_free(struct tmem_meta *m, void *p, size_t n);
 uint32_t tmem_pgd_alloc(void);
 void tmem_pgd_free_handle(uint32_t h);
 void tmem_pcpu_drain(void);
+size_t tmem_cnt_bytes(void);
+bool tmem_cnt_init(struct tmem_counters *k);
+void tmem_cnt_fini(struct tmem_counters *k);
+long tmem_cnt_read(const struct tmem_counters *k, unsigned int i);
 long tmem_pgd_count(void);
 
 /* tmem_index.c: the object hash and its growth, objects, radix trees. */

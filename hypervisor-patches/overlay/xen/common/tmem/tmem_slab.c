@@ -310,7 +310,7 @@ bool tmem_meta_charge(struct tmem_meta *m, size_t n)
     if ( old + (long)n > tmem_atomic_read(&m->limit) )
     {
         tmem_atomic_add(&m->bytes, -(long)n);
-        tmem_stat_inc(&m->refused);
+        tmem_atomic_add(&m->refused, 1);
         return false;
     }
     tmem_stat_max(&m->bytes_max, old + (long)n);

@@ -506,11 +506,11 @@ int tmem_prepare(struct tmem_pool *pool, struct tmem_client *actor,
         tmem_env_unmap_page(va);
         pr->kind = TMEM_PGD_LZO;
         pr->data = zh | ((uint64_t)start << 32) | ((uint64_t)clen << 38);
-        tmem_stat_inc(&actor->compressed_pages);
-        tmem_stat_add(&actor->compressed_bytes, (long)clen);
+        tmem_cnt_inc(&actor->cnt, TMEM_CC_COMPRESSED_PAGES);
+        tmem_cnt_add(&actor->cnt, TMEM_CC_COMPRESSED_BYTES, (long)clen);
         goto out;
     }
-    tmem_stat_inc(&actor->compress_poor);
+    tmem_cnt_inc(&actor->cnt, TMEM_CC_COMPRESS_POOR);
     pg = tmem_data_page_alloc(pool);
     if ( !pg )
     {

@@ -120,7 +120,7 @@ long tmem_pool_flush_object(struct tmem_pool *pool, const uint64_t oid[3])
     struct tmem_obj *obj;
     tmem_spinlock_t *lk;
 
-    tmem_stat_inc(&pool->st.obj_flushes);
+    tmem_cnt_inc(&pool->cnt, TMEM_PC_OBJ_FLUSHES);
     hash = tmem_oid_hash(pool, oid);
     lk = tmem_obj_lock(pool, hash);
     tmem_spin_lock(lk);
@@ -130,7 +130,7 @@ long tmem_pool_flush_object(struct tmem_pool *pool, const uint64_t oid[3])
         tmem_obj_unhash(pool, oh, obj);
         tmem_obj_bury(pool, oh, obj, tmem_plist_of(hash), &work,
                       TMEM_ENGINE_REAP_BUDGET);
-        tmem_stat_inc(&pool->st.good_obj_flushes);
+        tmem_cnt_inc(&pool->cnt, TMEM_PC_GOOD_OBJ_FLUSHES);
     }
     tmem_spin_unlock(lk);
     /* What this flush, or an earlier one, could not free in its budget. */
