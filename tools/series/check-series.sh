@@ -225,6 +225,15 @@ t0=$(date +%s.%N)
 "$top/tools/xen/prepare-tree.sh" "$xen_pristine" "$xen_patches" "$tmp/xen-ref" >/dev/null
 say "(b) xen: prepare-tree.sh made the build's tree in a scratch directory ($(since "$t0") s)"
 git_am xen "$xen_pristine" "$xen_patches" "$tmp/xen-ref" "the tree prepare-tree.sh makes"
+# ... and that tree differs from the pristine one in those files only.
+extra=$(rsync -rlcn --out-format='%n' "$tmp/xen-ref/" "$xen_pristine/" |
+	grep -v '/$' | sort | comm -23 - <(touched "$xen_patches") || true)
+if [ -n "$extra" ]; then
+	bad "xen: prepare-tree.sh writes files the series does not touch:"
+	echo "$extra" | sed 's/^/    /' >&2
+else
+	say "(b) xen: prepare-tree.sh changes no file the series does not touch"
+fi
 
 if [ -d "$linux_tree" ] && [ -f "$linux_stamp" ] && [ "$linux_stamp" -nt "$linux_patches/series" ]; then
 	git_am linux "$linux_pristine" "$linux_patches" "$linux_tree" "the build's tree ${linux_tree#"$top"/}"
@@ -235,6 +244,7 @@ else
 		git_am linux "$linux_pristine" "$linux_patches" "$tmp/linux-ref" "pristine + the series by patch -p1"
 	else
 		bad "linux: the series does not apply with patch -p1 -F0"
+		git_am linux "$linux_pristine" "$linux_patches" "$tmp/linux-ref" "pristine + the series by patch -p1"
 	fi
 fi
 

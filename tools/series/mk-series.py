@@ -242,7 +242,12 @@ def generate(a, names, patchdir, root, pristine, plain, tmp):
             pf = os.path.join(work, 'apply.diff')
             with open(pf, 'w') as f:
                 f.write(''.join(keep))
-            git.run('apply', '--index', '--whitespace=nowarn', pf)
+            r = subprocess.run(['git', '-C', repo, 'apply', '--index',
+                                '--whitespace=nowarn', pf], env=git.env,
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                die('%s does not apply to the pristine files (and the '
+                    'patches before it):\n%s' % (n, r.stderr.rstrip()))
         mine = sorted(p for p in plain if owner[p] == i)
         for p in mine:
             dst = os.path.join(repo, p)
