@@ -109,9 +109,14 @@ XEN_SERIES_ARGS = --pristine $(XEN_PRISTINE) --patches $(XEN_PATCHDIR) \
 	--plain-root $(XEN_PATCHDIR)/overlay --plain-dir xen \
 	$(addprefix --own ,$(XEN_OWN))
 
+# The generator runs when an input is newer than its stamp; series itself
+# has an empty recipe, so that make reads its mtime again afterwards.
 .PRECIOUS: $(XEN_SERIES)
-$(XEN_SERIES): $(XEN_PRISTINE)/.unpacked $(XEN_PLAIN) $(XEN_PATCHES) $(SERIES_GEN)
+$(XEN_SERIES): $(BUILD)/series-stamps/xen
+	@:
+$(BUILD)/series-stamps/xen: $(XEN_PRISTINE)/.unpacked $(XEN_PLAIN) $(XEN_PATCHES) $(SERIES_GEN)
 	@python3 $(SERIES_GEN) --quiet $(XEN_SERIES_ARGS)
+	@mkdir -p $(@D); touch $@
 
 xen-series:
 	@python3 $(SERIES_GEN) $(XEN_SERIES_ARGS)

@@ -113,9 +113,12 @@ GUEST_SERIES_ARGS = --pristine $(LINUX_PRISTINE) --patches $(GUEST_PATCHDIR) \
 	$(addprefix --own ,$(LINUX_OWN))
 
 .PRECIOUS: $(GUEST_SERIES)
-$(GUEST_SERIES): $(LINUX_PRISTINE)/.unpacked $(addprefix $(TOP)/,$(GUEST_FILES)) \
-		$(GUEST_PATCHES) $(SERIES_GEN)
+$(GUEST_SERIES): $(GUEST_STAMPS)/series
+	@:
+$(GUEST_STAMPS)/series: $(LINUX_PRISTINE)/.unpacked \
+		$(addprefix $(TOP)/,$(GUEST_FILES)) $(GUEST_PATCHES) $(SERIES_GEN)
 	@python3 $(SERIES_GEN) --quiet $(GUEST_SERIES_ARGS)
+	@mkdir -p $(@D); touch $@
 
 guest-series:
 	@python3 $(SERIES_GEN) $(GUEST_SERIES_ARGS)
