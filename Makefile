@@ -43,7 +43,8 @@ help:
 	@echo "make sources   fetch the pinned Xen and Linux sources from Debian's archive"
 	@echo "make series    regenerate both patch series from the files they create"
 	@echo "               (hypervisor-patches/overlay/, mm/ drivers/ include/ Documentation/);"
-	@echo "               XEN_OWN=N:PATH / LINUX_OWN=N:PATH gives a new file to patch N"
+	@echo "               XEN_OWN=N:PATH / LINUX_OWN=N:PATH gives a new file to patch N,"
+	@echo "               XEN_DROP=PATH / LINUX_DROP=PATH takes a deleted one out"
 	@echo "make check-series  the series match those files, git am onto the pristine trees"
 	@echo "               gives the build's trees, headers and SPDX lines"
 	@echo "make xen       patched hypervisor: $(OUT)/xen (ELF) and xen.gz"
@@ -105,9 +106,11 @@ XEN_SERIES := $(XEN_PATCHDIR)/series
 XEN_PATCHES := $(addprefix $(XEN_PATCHDIR)/,$(shell sed -e 's/\#.*//' $(XEN_SERIES) 2>/dev/null))
 XEN_PLAIN := $(shell find $(XEN_PATCHDIR)/overlay -type f 2>/dev/null)
 XEN_OWN ?=
+XEN_DROP ?=
 XEN_SERIES_ARGS = --pristine $(XEN_PRISTINE) --patches $(XEN_PATCHDIR) \
 	--plain-root $(XEN_PATCHDIR)/overlay --plain-dir xen \
-	$(addprefix --own ,$(XEN_OWN))
+	$(addprefix --own ,$(XEN_OWN)) $(addprefix --drop ,$(XEN_DROP)) \
+	--own-var 'make series XEN_OWN' --drop-var 'make series XEN_DROP'
 
 # The generator runs when an input is newer than its stamp; series itself
 # has an empty recipe, so that make reads its mtime again afterwards.

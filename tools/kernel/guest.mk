@@ -108,9 +108,11 @@ guest-config: $(GUEST_OBJ)/.config
 # really changed (GNU make looks at the mtime again after the recipe).
 SERIES_GEN ?= $(TOP)/tools/series/mk-series.py
 LINUX_OWN ?=
+LINUX_DROP ?=
 GUEST_SERIES_ARGS = --pristine $(LINUX_PRISTINE) --patches $(GUEST_PATCHDIR) \
 	--plain-root $(TOP) --plain $(GUEST_FILES) \
-	$(addprefix --own ,$(LINUX_OWN))
+	$(addprefix --own ,$(LINUX_OWN)) $(addprefix --drop ,$(LINUX_DROP)) \
+	--own-var 'make series LINUX_OWN' --drop-var 'make series LINUX_DROP'
 
 .PRECIOUS: $(GUEST_SERIES)
 $(GUEST_SERIES): $(GUEST_STAMPS)/series

@@ -4,6 +4,7 @@
 
 usage: mk-series.py --pristine DIR --patches DIR --plain-root DIR
                     [--plain-dir SUBDIR | --plain FILE...] [--own N:PATH]...
+                    [--drop PATH]...
                     [--out DIR] [--quiet]
 
 The committed series (PATCHES/series and its NNNN-*.patch) is the input for
@@ -15,7 +16,9 @@ comes from the plain file, never from the committed patch.  The patch that
 owns a plain file is the one whose committed version creates it, unless
 --own N:PATH gives it to the Nth patch of the series (1-based, or the
 patch's file name prefix such as 0003); that is how a new plain file enters
-the series, or moves to another patch.
+the series, or moves to another patch.  A new file that a patch creates in
+a directory of plain files must be a plain file; --drop PATH takes one
+whose plain file was deleted out of the series.
 
 A scratch git repository holds the pristine version of every file the series
 touches; each patch is applied there in turn (its hunks on pre-existing and
@@ -145,6 +148,9 @@ def main():
     ap.add_argument('--plain-dir')
     ap.add_argument('--plain', nargs='*', default=[])
     ap.add_argument('--own', action='append', default=[])
+    ap.add_argument('--drop', action='append', default=[])
+    ap.add_argument('--own-var', default='--own')
+    ap.add_argument('--drop-var', default='--drop')
     ap.add_argument('--out')
     ap.add_argument('--quiet', action='store_true')
     a = ap.parse_args()
@@ -209,12 +215,25 @@ def generate(a, names, patchdir, root, pristine, plain, tmp):
         c = creators.get(p, [])
         if not c:
             die('plain file %s is created by no patch of %s/series; give it '
-                'to the patch that introduces it: make series OWN=N:%s'
-                % (p, patchdir, p))
+                'to the patch N that introduces it: %s=N:%s'
+                % (p, patchdir, a.own_var, p))
         if len(c) > 1:
             die('plain file %s is created by %s: one patch only'
                 % (p, ', '.join(names[i] for i in c)))
         owner[p] = c[0]
+
+    # A new file in a directory of plain files is a plain file: one that
+    # a patch creates there without a plain file was deleted (or never
+    # was one), so say so rather than keep a stale copy in the series.
+    plain_dirs = set(os.path.dirname(p) for p in plain)
+    drop = set(a.drop)
+    for n, _, _, secs in parsed:
+        for path, new, _ in secs:
+            if (new and path not in plain and path not in drop
+                    and os.path.dirname(path) in plain_dirs):
+                die('%s creates %s, which has no plain file at %s: restore '
+                    'the file, or take it out of the series with %s=%s'
+                    % (n, path, os.path.join(root, path), a.drop_var, path))
 
     # The scratch repository: pristine versions of every touched file.
     touched = set(plain)
@@ -237,7 +256,8 @@ def generate(a, names, patchdir, root, pristine, plain, tmp):
     base = git.run('rev-parse', 'HEAD').strip()
 
     for i, (n, info, body, secs) in enumerate(parsed):
-        keep = [t for p, new, t in secs if p not in plain]
+        keep = [t for p, new, t in secs
+                if p not in plain and not (new and p in drop)]
         if keep:
             pf = os.path.join(work, 'apply.diff')
             with open(pf, 'w') as f:
