@@ -140,7 +140,10 @@ git_am() {
 	fi
 	n=$(git -C "$wt" rev-list --count HEAD~"${#list[@]}"..HEAD)
 	for p in "${files[@]}"; do
-		if [ -e "$wt/$p" ] || [ -e "$ref/$p" ]; then
+		if [ -L "$ref/$p" ]; then
+			bad "$name: $p is a symlink in $what, not the file the series creates"
+			diffs=$((diffs + 1))
+		elif [ -e "$wt/$p" ] || [ -e "$ref/$p" ]; then
 			if ! cmp -s "$wt/$p" "$ref/$p"; then
 				bad "$name: $p after git am differs in $what"
 				diffs=$((diffs + 1))
