@@ -126,7 +126,7 @@ xen-series:
 
 series: xen-series guest-series
 
-$(XEN_TREE)/.prepared: $(XEN_PRISTINE)/.unpacked $(XEN_SERIES) $(XEN_PATCHES) $(TOP)/tools/xen/prepare-tree.sh
+$(XEN_TREE)/.prepared: $(XEN_PRISTINE)/.unpacked $(XEN_SERIES) $(TOP)/tools/xen/prepare-tree.sh
 	@$(STAGE) "patch xen tree" $(TOP)/tools/xen/prepare-tree.sh $(XEN_PRISTINE) $(XEN_PATCHDIR) $(XEN_TREE)
 	@touch $@
 

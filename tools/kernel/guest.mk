@@ -127,7 +127,7 @@ guest-series:
 
 # The top-level Makefile unpacks the pristine tree ($(LINUX_PRISTINE)/.unpacked).
 $(GUEST_STAMPS)/tree: $(LINUX_PRISTINE)/.unpacked $(GUEST_SERIES) \
-		$(GUEST_PATCHES) $(GUEST_KDIR)/guest-tree.sh
+		$(GUEST_KDIR)/guest-tree.sh
 	$(call guest_stage,work tree $(GUEST_SRC),\
 		mkdir -p $(@D); \
 		$(GUEST_LOCK) $(GUEST_KDIR)/guest-tree.sh $(LINUX_PRISTINE) \

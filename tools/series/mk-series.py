@@ -30,7 +30,8 @@ that running it again with no edits changes no byte.
 Without --out the series is rewritten in place: only files whose content
 changed are written (the others keep their mtimes), patch files no longer in
 the series are removed, and PATCHES/series is rewritten (touched) whenever
-any of them changed, so make rules can depend on it.  With --out DIR the
+any of them changed or is newer than it, so make rules can depend on it
+alone.  With --out DIR the
 series is written into DIR (which must be empty or absent) for comparison.
 """
 
@@ -334,7 +335,11 @@ def write_out(a, patchdir, outdir, new, series):
     sp = os.path.join(patchdir, 'series')
     with open(sp) as f:
         old_series = f.read()
-    if changed or old_series != series:
+    # A patch edited by hand (and already in generated form) is newer
+    # than series: touch it too, since make rules depend on series only.
+    newer = any(os.path.getmtime(os.path.join(patchdir, x)) >
+                os.path.getmtime(sp) for x in new)
+    if changed or newer or old_series != series:
         with open(sp, 'w') as f:
             f.write(series)
         os.utime(sp)
