@@ -34,13 +34,19 @@ XEN_TREE := $(BUILD)/xen
 OUT := $(BUILD)/out
 TOOLS_DIST := $(BUILD)/dist/tools
 
-.PHONY: all help deps sources xen tools images lab e2e bench-e2e bench-hostile bench-density demo guest-test-modules check check-lab-tools check-guest-module-sims test clean distclean
+.PHONY: all help deps sources xen tools images lab e2e bench-e2e bench-hostile bench-density demo guest-test-modules check check-lab-tools check-guest-module-sims check-series series xen-series test clean distclean
 
 all: xen tools guest images
 
 help:
 	@echo "make deps      install the Debian packages the build needs (apt-get)"
 	@echo "make sources   fetch the pinned Xen and Linux sources from Debian's archive"
+	@echo "make series    regenerate both patch series from the files they create"
+	@echo "               (hypervisor-patches/overlay/, mm/ drivers/ include/ Documentation/);"
+	@echo "               XEN_OWN=N:PATH / LINUX_OWN=N:PATH gives a new file to patch N,"
+	@echo "               XEN_DROP=PATH / LINUX_DROP=PATH takes a deleted one out"
+	@echo "make check-series  the series match those files, git am onto the pristine trees"
+	@echo "               gives the build's trees, headers and SPDX lines"
 	@echo "make xen       patched hypervisor: $(OUT)/xen (ELF) and xen.gz"
 	@echo "make tools     patched toolstack installed into $(TOOLS_DIST)"
 	@echo "make guest     guest Linux 6.12 with frontswap, cleancache and the tmem driver"
@@ -49,7 +55,7 @@ help:
 	@echo "make e2e       run every lab scenario"
 	@echo "make demo      the main job: a tmem guest under memory pressure, explained"
 	@echo "make check     fast userspace tests; check-asan, check-tsan, fuzz, bench"
-	@echo "make test      everything: check, check-asan, check-tsan, the builds, checkpatch, check-dkms, guest-e2e and e2e"
+	@echo "make test      everything: check-series, check, check-asan, check-tsan, the builds, checkpatch, check-dkms, guest-e2e and e2e"
 	@echo "make bench-e2e disk swap, zswap, tmem, tmem+LZO: one guest, one lab boot"
 	@echo "make bench-hostile  what a hostile guest costs the others (hostile-bench line)"
 	@echo "make bench-density  guests per host with and without tmem self-ballooning (density-bench line)"
@@ -88,11 +94,49 @@ $(DOM0_PKG)/.unpacked: $(DOM0_IMAGE_DEB)
 
 # --- hypervisor and toolstack -------------------------------------------
 
-XEN_INPUTS := $(shell find $(TOP)/hypervisor-patches -type f 2>/dev/null)
+# The series is generated from the plain files: the patch files give each
+# patch's message and its hunks on Xen's own files, overlay/ the content of
+# the new files (tools/series/mk-series.py).  Only what changed is
+# rewritten, and series is touched then, so the tree is prepared again only
+# when a patch really changed (GNU make looks at the mtime again after the
+# recipe).  XEN_OWN=N:PATH gives a new overlay file to patch N.
+SERIES_GEN := $(TOP)/tools/series/mk-series.py
+XEN_PATCHDIR := $(TOP)/hypervisor-patches
+XEN_SERIES := $(XEN_PATCHDIR)/series
+XEN_PATCHES := $(addprefix $(XEN_PATCHDIR)/,$(shell sed -e 's/\#.*//' $(XEN_SERIES) 2>/dev/null))
+XEN_PLAIN := $(shell find $(XEN_PATCHDIR)/overlay -type f 2>/dev/null)
+XEN_OWN ?=
+XEN_DROP ?=
+XEN_SERIES_ARGS = --pristine $(XEN_PRISTINE) --patches $(XEN_PATCHDIR) \
+	--plain-root $(XEN_PATCHDIR)/overlay --plain-dir xen \
+	$(addprefix --own ,$(XEN_OWN)) $(addprefix --drop ,$(XEN_DROP)) \
+	--own-var 'make series XEN_OWN' --drop-var 'make series XEN_DROP'
 
-$(XEN_TREE)/.prepared: $(XEN_PRISTINE)/.unpacked $(XEN_INPUTS)
-	@$(STAGE) "patch xen tree" $(TOP)/tools/xen/prepare-tree.sh $(XEN_PRISTINE) $(TOP)/hypervisor-patches $(XEN_TREE)
+# The generator runs when an input is newer than its stamp; series itself
+# has an empty recipe, so that make reads its mtime again afterwards.
+.PRECIOUS: $(XEN_SERIES)
+$(XEN_SERIES): $(BUILD)/series-stamps/xen
+	@:
+$(BUILD)/series-stamps/xen: $(XEN_PRISTINE)/.unpacked $(XEN_PLAIN) $(XEN_PATCHES) $(SERIES_GEN)
+	@python3 $(SERIES_GEN) --quiet $(XEN_SERIES_ARGS)
+	@mkdir -p $(@D); touch $@
+
+xen-series:
+	@python3 $(SERIES_GEN) $(XEN_SERIES_ARGS)
+
+series: xen-series guest-series
+
+$(XEN_TREE)/.prepared: $(XEN_PRISTINE)/.unpacked $(XEN_SERIES) $(TOP)/tools/xen/prepare-tree.sh
+	@$(STAGE) "patch xen tree" $(TOP)/tools/xen/prepare-tree.sh $(XEN_PRISTINE) $(XEN_PATCHDIR) $(XEN_TREE)
 	@touch $@
+
+# Both series are what the plain files generate, git am puts them onto the
+# pristine trees and gives the trees the build uses, and each patch has its
+# headers and SPDX lines (tools/series/check-series.sh says how).
+check-series: $(XEN_PRISTINE)/.unpacked $(LINUX_PRISTINE)/.unpacked
+	@$(STAGE) "series checks" $(TOP)/tools/series/check-series.sh $(TOP) $(BUILD) \
+		$(XEN_PRISTINE) $(LINUX_PRISTINE) $(XEN_TREE) $(GUEST_SRC) \
+		$(GUEST_STAMPS)/tree $(GUEST_FILES)
 
 # Xen's own build always relinks (it stamps the build time into the image),
 # so the hypervisor and the toolstack are rebuilt only when the patched tree
@@ -194,6 +238,7 @@ check: check-lab-tools check-engine check-guest-module-sims
 # Stages run in order so a failure names the stage that broke.
 test:
 	@$(STAGE) "deps" $(MAKE) --no-print-directory deps
+	@$(STAGE) "patch series" $(MAKE) --no-print-directory check-series
 	@$(STAGE) "userspace checks" $(MAKE) --no-print-directory -j2 -Otarget check
 	@$(STAGE) "sanitizers" $(MAKE) --no-print-directory check-asan check-tsan
 	@$(STAGE) "builds" $(MAKE) --no-print-directory xen tools guest images

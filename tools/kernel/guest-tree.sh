@@ -1,37 +1,26 @@
 #!/usr/bin/env bash
 # Regenerate the guest kernel work tree incrementally.
 #
-# usage: guest-tree.sh PRISTINE STAGE WORK TOP PATCHDIR NEWFILES...
+# usage: guest-tree.sh PRISTINE STAGE WORK PATCHDIR
 #
 #  1. STAGE := PRISTINE (rsync by size+mtime, --delete: cheap after the
-#     first run, and it undoes earlier patches and placed files)
-#  2. every project file NEWFILE (a path relative to TOP, which is also its
-#     path in the kernel tree) is placed in STAGE as a symlink to TOP/NEWFILE,
-#     so editing the repo file rebuilds it without restaging
-#  3. every patch named in PATCHDIR/series is applied with patch -p1
-#     (no fuzz); the first failure stops with the patch's name
-#  4. WORK := STAGE with rsync --checksum and without -t: only files whose
+#     first run, and it undoes earlier patches)
+#  2. every patch named in PATCHDIR/series is applied with patch -p1
+#     (no fuzz); the first failure stops with the patch's name.  The series
+#     is the only thing written into the tree: the project's new files
+#     (mm/frontswap.c, drivers/xen/tmem.c, ...) are in its patches, which
+#     tools/series/mk-series.py generates from the repository's files.
+#  3. WORK := STAGE with rsync --checksum and without -t: only files whose
 #     content changed are rewritten, all others keep their mtimes, so the
 #     kernel's make rebuilds only what really changed.
 set -euo pipefail
 
-pristine=$1 stage=$2 work=$3 top=$4 patchdir=$5
-shift 5
+pristine=$1 stage=$2 work=$3 patchdir=$4
 
 t0=$(date +%s)
 mkdir -p "$stage" "$work"
 rsync -a --delete "$pristine"/ "$stage"/
 echo "[guest-tree] staged pristine in $(($(date +%s) - t0)) s"
-
-for f in "$@"; do
-	if [ -e "$pristine/$f" ]; then
-		echo "[guest-tree] ERROR: project file $f also exists in the pristine tree" >&2
-		exit 1
-	fi
-	mkdir -p "$stage/$(dirname "$f")"
-	ln -sfn "$top/$f" "$stage/$f"
-done
-echo "[guest-tree] placed $# project files as symlinks"
 
 n=0
 if [ -f "$patchdir/series" ]; then

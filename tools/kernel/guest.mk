@@ -12,14 +12,19 @@
 #   guest-modules  out-of-tree test modules (top-level Kbuild, make M=)
 #   guest-e2e      boot under bare QEMU with a RAM backend module and run
 #                  swap + page-cache workloads through the real hooks
+#   guest-series   regenerate mm/patches from the repository's new files
+#                  (also done before every work tree update)
 #   checkpatch     checkpatch.pl --strict over the series and the new files
 #   guest-clean    remove the guest work tree, objects and outputs
 #
-# Work tree: pristine tree + project files (as symlinks to the repo, see
-# the top-level Kbuild) + the patches of mm/patches/series, staged in
-# $(BUILD)/linux-stage and rsync'ed by checksum into $(BUILD)/linux, so
-# files that did not change keep their mtimes.  Objects go to
-# $(BUILD)/guest-obj (O=), compiled with ccache.
+# Work tree: pristine tree + the patches of mm/patches/series, nothing
+# else, staged in $(BUILD)/linux-stage and rsync'ed by checksum into
+# $(BUILD)/linux, so files that did not change keep their mtimes.  The
+# project's new kernel files (GUEST_NEW_FILES) are plain files of the
+# repository, at their kernel paths; tools/series/mk-series.py puts each
+# into the patch that creates it, so mm/patches is regenerated (only what
+# changed is rewritten) whenever one of them or a patch changed.  Objects
+# go to $(BUILD)/guest-obj (O=), compiled with ccache.
 
 TOP ?= $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
 BUILD ?= $(TOP)/build
@@ -40,7 +45,9 @@ GUEST_NICE ?= nice -n 10
 GUEST_CC ?= ccache gcc
 
 # Project files that live in the kernel tree at the same path as in the
-# repo.  Only those that exist are placed.
+# repo: the plain files the series' new files are generated from.  Each is
+# created by exactly one patch (make series LINUX_OWN=N:PATH gives a new
+# one to patch N).
 GUEST_NEW_FILES := \
 	include/linux/frontswap.h \
 	include/linux/cleancache.h \
@@ -78,8 +85,8 @@ GUEST_KMAKE = $(GUEST_NICE) $(GUEST_LOCK) $(MAKE) --no-print-directory \
 guest_stage = @set -e; s=$$(date +%s); echo "[guest] $(1) ..."; \
 	$(2); echo "[guest] $(1): done in $$(($$(date +%s) - s)) s"
 
-.PHONY: guest guest-tree guest-config guest-modules guest-e2e guest-clean \
-	checkpatch guest-FORCE
+.PHONY: guest guest-tree guest-series guest-config guest-modules guest-e2e \
+	guest-clean checkpatch
 
 guest: $(GUEST_OBJ)/.config
 	$(call guest_stage,kernel build (vmlinux bzImage),\
@@ -96,19 +103,35 @@ guest-tree: $(GUEST_STAMPS)/tree
 
 guest-config: $(GUEST_OBJ)/.config
 
-# The list of placed files, rewritten only when it changes: adding or
-# removing a project file restages, editing one does not (symlinks).
-$(GUEST_STAMPS)/files: guest-FORCE
-	@mkdir -p $(@D); echo "$(GUEST_FILES)" > $@.tmp; \
-	if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+# The series from the plain files: rewritten only where it changed, and
+# series touched then, so the work tree is redone only when the patches
+# really changed (GNU make looks at the mtime again after the recipe).
+SERIES_GEN ?= $(TOP)/tools/series/mk-series.py
+LINUX_OWN ?=
+LINUX_DROP ?=
+GUEST_SERIES_ARGS = --pristine $(LINUX_PRISTINE) --patches $(GUEST_PATCHDIR) \
+	--plain-root $(TOP) --plain $(GUEST_FILES) \
+	$(addprefix --own ,$(LINUX_OWN)) $(addprefix --drop ,$(LINUX_DROP)) \
+	--own-var 'make series LINUX_OWN' --drop-var 'make series LINUX_DROP'
+
+.PRECIOUS: $(GUEST_SERIES)
+$(GUEST_SERIES): $(GUEST_STAMPS)/series
+	@:
+$(GUEST_STAMPS)/series: $(LINUX_PRISTINE)/.unpacked \
+		$(addprefix $(TOP)/,$(GUEST_FILES)) $(GUEST_PATCHES) $(SERIES_GEN)
+	@python3 $(SERIES_GEN) --quiet $(GUEST_SERIES_ARGS)
+	@mkdir -p $(@D); touch $@
+
+guest-series:
+	@python3 $(SERIES_GEN) $(GUEST_SERIES_ARGS)
 
 # The top-level Makefile unpacks the pristine tree ($(LINUX_PRISTINE)/.unpacked).
-$(GUEST_STAMPS)/tree: $(LINUX_PRISTINE)/.unpacked $(GUEST_STAMPS)/files \
-		$(wildcard $(GUEST_SERIES)) $(GUEST_PATCHES) $(GUEST_KDIR)/guest-tree.sh
+$(GUEST_STAMPS)/tree: $(LINUX_PRISTINE)/.unpacked $(GUEST_SERIES) \
+		$(GUEST_KDIR)/guest-tree.sh
 	$(call guest_stage,work tree $(GUEST_SRC),\
+		mkdir -p $(@D); \
 		$(GUEST_LOCK) $(GUEST_KDIR)/guest-tree.sh $(LINUX_PRISTINE) \
-			$(GUEST_STAGE) \
-			$(GUEST_SRC) $(TOP) $(GUEST_PATCHDIR) $(GUEST_FILES))
+			$(GUEST_STAGE) $(GUEST_SRC) $(GUEST_PATCHDIR))
 	@touch $@
 
 $(GUEST_OBJ)/.config: $(GUEST_CONFIG) $(GUEST_STAMPS)/tree \

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Make the patched Xen tree: pristine source + hypervisor-patches/series
-# (patch -p1, in order) + hypervisor-patches/overlay/ (new files).
+# (patch -p1, in order).  The series is the only thing written into the
+# tree: the new files (the engine of hypervisor-patches/overlay/ among them)
+# are in its patches, which tools/series/mk-series.py generates from them.
 #
 # The result is built in a staging copy and synced into the work tree by
 # content, so files the patches did not change keep their timestamps and the
@@ -35,11 +37,9 @@ if [ -f "$patches/series" ]; then
 	done < "$patches/series"
 fi
 
-if [ -d "$patches/overlay" ]; then
-	cp -a "$patches/overlay/." "$stage/"
-fi
-
 mkdir -p "$tree"
-# No --delete: the work tree also holds build outputs.
-rsync -a --checksum "$stage/" "$tree/"
+# No --delete: the work tree also holds build outputs.  By checksum and
+# without -t: only files whose content changed are rewritten (and get a new
+# mtime), all others keep theirs.
+rsync -rlpc "$stage/" "$tree/"
 rm -rf "$stage"
