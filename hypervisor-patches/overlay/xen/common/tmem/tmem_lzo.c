@@ -141,6 +141,25 @@ static inline uint8_t *lzo_put_match(uint8_t *op, size_t len, size_t dist)
     return op;
 }
 
+/* How far the 4-byte match of ip at ref goes on, 8 bytes at a time. */
+static inline size_t lzo_match_len(const uint8_t *ip, const uint8_t *ref,
+                                   const uint8_t *in_end)
+{
+    size_t len = 4;
+    uint64_t x;
+
+    while ( (size_t)(in_end - ip) >= len + 8 )
+    {
+        x = lzo_get64(ip + len) ^ lzo_get64(ref + len);
+        if ( x )
+            return len + ((size_t)__builtin_ctzll(x) >> 3);
+        len += 8;
+    }
+    while ( ip + len < in_end && ip[len] == ref[len] )
+        len++;
+    return len;
+}
+
 int tmem_lzo1x_1_compress(const uint8_t *in, size_t in_len, uint8_t *out,
                           size_t *out_len, size_t max_out,
                           struct tmem_lzo_wrk *wrk)
@@ -194,22 +213,7 @@ int tmem_lzo1x_1_compress(const uint8_t *in, size_t in_len, uint8_t *out,
             if ( lzo_get32(ref) != dv || (size_t)(ip - ref) > LZO_M4_MAX_OFFSET )
                 goto miss;
 
-            /* Extend the 4-byte match, 8 bytes at a time. */
-            len = 4;
-            while ( (size_t)(in_end - ip) >= len + 8 )
-            {
-                uint64_t x = lzo_get64(ip + len) ^ lzo_get64(ref + len);
-
-                if ( x )
-                {
-                    len += (size_t)__builtin_ctzll(x) >> 3;
-                    goto matched;
-                }
-                len += 8;
-            }
-            while ( ip + len < in_end && ip[len] == ref[len] )
-                len++;
-        matched:
+            len = lzo_match_len(ip, ref, in_end);
             /* 8 spare bytes: room for the literal copy to overshoot. */
             if ( op + lzo_lit_cost((size_t)(ip - ii)) + len / 255 + 5 + 8 >
                  op_limit )
@@ -273,6 +277,16 @@ int tmem_lzo1x_1_compress(const uint8_t *in, size_t in_len, uint8_t *out,
         }                                                           \
     } while ( 0 )
 
+/* Copy n literal bytes from the input to the output. */
+#define LZO_COPY_LITERALS(n)                                        \
+    do {                                                            \
+        LZO_NEED_IN(n);                                             \
+        LZO_NEED_OUT(n);                                            \
+        memcpy(op, ip, (n));                                        \
+        op += (n);                                                  \
+        ip += (n);                                                  \
+    } while ( 0 )
+
 /* The two little-endian bytes that follow a long match's length. */
 #define LZO_GET_LE16(v)                                             \
     do {                                                            \
@@ -310,24 +324,41 @@ static inline size_t lzo_get_len(const uint8_t **ipp, const uint8_t *ip_end,
     return n > limit ? limit + 1 : n;
 }
 
+/* Copy a match of len bytes from dist back; op has room for them. */
+static inline uint8_t *lzo_copy_match(uint8_t *op, size_t dist, size_t len)
+{
+    const uint8_t *m = op - dist;
+
+    if ( dist >= 8 )
+    {
+        /* Source and destination 8-byte blocks never overlap. */
+        while ( len >= 8 )
+        {
+            memcpy(op, m, 8);
+            op += 8;
+            m += 8;
+            len -= 8;
+        }
+    }
+    while ( len-- )
+        *op++ = *m++;
+    return op;
+}
+
 int tmem_lzo1x_decompress_safe(const uint8_t *in, size_t in_len,
                                uint8_t *out, size_t *out_len)
 {
     const uint8_t *ip = in, *ip_end = in + in_len;
     uint8_t *op = out, *op_end = out + *out_len;
-    const uint8_t *m;
-    size_t t, len, dist, s, state;
+    size_t t, len, dist, s, state, hi;
+    bool far;
 
     LZO_NEED_IN(1);
     state = 0;
     if ( *ip > 17 )
     {
         t = (size_t)*ip++ - 17;
-        LZO_NEED_IN(t);
-        LZO_NEED_OUT(t);
-        memcpy(op, ip, t);
-        op += t;
-        ip += t;
+        LZO_COPY_LITERALS(t);
         state = t < 4 ? t : 4;
     }
 
@@ -342,11 +373,7 @@ int tmem_lzo1x_decompress_safe(const uint8_t *in, size_t in_len,
                 /* Literal run. */
                 LZO_LEN_FIELD(t, t, 15);
                 t += 3;
-                LZO_NEED_OUT(t);
-                LZO_NEED_IN(t);
-                memcpy(op, ip, t);
-                op += t;
-                ip += t;
+                LZO_COPY_LITERALS(t);
                 state = 4;
                 continue;
             }
@@ -370,54 +397,31 @@ int tmem_lzo1x_decompress_safe(const uint8_t *in, size_t in_len,
             len = (t >> 5) + 1;
             s = t & 3;
         }
-        else if ( t >= 32 )
-        {
-            LZO_LEN_FIELD(len, t, 31);
-            len += 2;
-            LZO_GET_LE16(t);
-            dist = 1 + (t >> 2);
-            s = t & 3;
-        }
         else
         {
-            size_t hi = (t & 8) << 11;
-
-            LZO_LEN_FIELD(len, t, 7);
+            /*
+             * 32..63: a match of up to 16 KiB back; 16..31: beyond that,
+             * bit 3 the distance's bit 14, distance 0 the end of stream.
+             */
+            far = t < 32;
+            hi = far ? (t & 8) << 11 : 0;
+            LZO_LEN_FIELD(len, t, far ? 7 : 31);
             len += 2;
             LZO_GET_LE16(t);
             dist = hi + (t >> 2);
-            if ( dist == 0 )
+            if ( far && dist == 0 )
                 goto eof;
-            dist += 0x4000;
+            dist += far ? 0x4000 : 1;
             s = t & 3;
         }
 
         if ( dist > (size_t)(op - out) )
             goto lookbehind_overrun;
         LZO_NEED_OUT(len);
-        m = op - dist;
-        if ( dist >= 8 )
-        {
-            /* Source and destination 8-byte blocks never overlap. */
-            while ( len >= 8 )
-            {
-                memcpy(op, m, 8);
-                op += 8;
-                m += 8;
-                len -= 8;
-            }
-        }
-        while ( len-- )
-            *op++ = *m++;
+        op = lzo_copy_match(op, dist, len);
 
         state = s;
-        if ( s )
-        {
-            LZO_NEED_IN(s);
-            LZO_NEED_OUT(s);
-            while ( s-- )
-                *op++ = *ip++;
-        }
+        LZO_COPY_LITERALS(s);
     }
 
  eof:

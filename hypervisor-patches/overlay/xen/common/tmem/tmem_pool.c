@@ -266,6 +266,99 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     return rc;
 }
 
+/*
+ * The data of a put, before any lock.  Uncompressed: take a data page now
+ * (*pg) and copy into it later, under the object lock, after every locked
+ * instruction of the put, so that the copy's stores drain while the put
+ * finishes and the caller moves on.  Compressed, or no page to be had:
+ * tmem_prepare() stores the page (as a word if it is same-filled) now.
+ */
+static int tmem_put_data(struct tmem_pool *pool, struct tmem_client *actor,
+                         const struct tmem_xfer *x, struct tmem_prep *pr,
+                         struct tmem_env_page **pg)
+{
+    void *va;
+
+    *pg = NULL;
+    if ( !tmem_atomic_read(&actor->compress) )
+        *pg = tmem_data_page_alloc(pool);
+    if ( !*pg )
+        return tmem_prepare(pool, actor, x, pr);
+    pr->kind = TMEM_PGD_RAW;
+    pr->data = (uintptr_t)*pg;
+    /* Its lines arrive while we take the descriptor, object and slot. */
+    va = tmem_env_map_page(*pg);
+    tmem_prefetch_page_w(va);
+    tmem_env_unmap_page(va);
+    return 0;
+}
+
+/*
+ * Copy the guest's page into the data page pg (object lock held); a
+ * same-filled page gives its data page back and is kept as its word.
+ */
+static int tmem_put_copy(struct tmem_pool *pool, struct tmem_env_page *pg,
+                         const struct tmem_xfer *x, struct tmem_prep *pr)
+{
+    uint64_t w = 0;
+    void *va = tmem_env_map_page(pg);
+    int rc = tmem_xfer_in(x, va);
+
+    if ( !rc && tmem_same_filled(va, &w) )
+        rc = 1;
+    tmem_env_unmap_page(va);
+    if ( rc == 1 )
+    {
+        tmem_data_page_free(pool, pg);
+        pr->kind = TMEM_PGD_FILL;
+        pr->data = w;
+        rc = 0;
+    }
+    return rc;
+}
+
+/* Put descriptor ph on its pool's list in place of old (object lock held). */
+static void tmem_put_link(struct tmem_pool *pool, uint32_t hash, uint32_t ph,
+                          struct tmem_pgd *p, uint32_t old)
+{
+    unsigned int list = tmem_plist_of(hash);
+
+    if ( pool->persistent )
+    {
+        if ( old )
+            tmem_plist_del(pool, list, old, tmem_pgd_ptr(old));
+        tmem_list_append(&pool->plist_head[list], &pool->plist_tail[list],
+                         ph, p);
+        return;
+    }
+    tmem_spin_lock(&tmem_global.lru_lock);
+    if ( old )
+        tmem_lru_del(pool->lru, tmem_pgd_ptr(old));
+    tmem_lru_add(pool->lru, ph, p);
+    tmem_spin_unlock(&tmem_global.lru_lock);
+}
+
+/*
+ * A put stored its page (object lock released): free the copy it replaced,
+ * count it, and grow or rehash the pool's table as it needs.
+ */
+static void tmem_put_done(struct tmem_pool *pool, struct tmem_client *actor,
+                          uint32_t old, bool grow)
+{
+    if ( old )
+    {
+        tmem_pgd_release_op(pool, old);
+        tmem_cnt_inc(&pool->cnt, TMEM_PC_DUP_REPLACED);
+    }
+    tmem_cnt_inc(&pool->cnt, TMEM_PC_GOOD_PUTS);
+    if ( pool->persistent )
+        tmem_cnt_inc(&actor->cnt, TMEM_CC_PERS_PUTS);
+    if ( grow )
+        tmem_pool_grow(pool);
+    else if ( tmem_unlikely(tmem_atomic_read(&pool->rehashing)) )
+        tmem_pool_rehash_step(pool);
+}
+
 /* The put itself, its place under the cap held. */
 static long tmem_pool_put_capped(struct tmem_pool *pool, const uint64_t oid[3],
                                  uint32_t index, const struct tmem_xfer *x)
@@ -276,37 +369,14 @@ static long tmem_pool_put_capped(struct tmem_pool *pool, const uint64_t oid[3],
     struct tmem_obj *obj;
     struct tmem_pgd *p;
     struct tmem_prep pr = { 0, TMEM_PGD_FILL };
-    struct tmem_env_page *pg = NULL;
+    struct tmem_env_page *pg;
     tmem_spinlock_t *lk;
-    uint64_t w = 0;
     bool grow;
-    void *va;
     long rc;
 
-    /*
-     * Uncompressed: take a data page now and copy into it below, under the
-     * object lock, after every locked instruction of the put, so that the
-     * copy's stores drain while the put finishes and the caller moves on.
-     * Compressed, or no page to be had: tmem_prepare() stores the page
-     * (as a word if it is same-filled) before the lock.
-     */
-    if ( !tmem_atomic_read(&pool->client->compress) )
-        pg = tmem_data_page_alloc(pool);
-    if ( pg )
-    {
-        pr.kind = TMEM_PGD_RAW;
-        pr.data = (uintptr_t)pg;
-        /* Its lines arrive while we take the descriptor, object and slot. */
-        va = tmem_env_map_page(pg);
-        tmem_prefetch_page_w(va);
-        tmem_env_unmap_page(va);
-    }
-    else
-    {
-        rc = tmem_prepare(pool, actor, x, &pr);
-        if ( rc )
-            goto fail;
-    }
+    rc = tmem_put_data(pool, actor, x, &pr, &pg);
+    if ( rc )
+        goto fail;
     if ( !tmem_meta_charge(pool->meta, sizeof(*p)) )
     {
         rc = -TMEM_ENOMEM;
@@ -344,23 +414,12 @@ static long tmem_pool_put_capped(struct tmem_pool *pool, const uint64_t oid[3],
     }
     if ( pg )
     {
-        va = tmem_env_map_page(pg);
-        rc = tmem_xfer_in(x, va);
-        if ( !rc && tmem_same_filled(va, &w) )
-            rc = 1;
-        tmem_env_unmap_page(va);
+        rc = tmem_put_copy(pool, pg, x, &pr);
         if ( rc < 0 )
         {
             if ( !old )
                 tmem_atomic_add(&pool->st.pages, -1);
             goto fail_locked;
-        }
-        if ( rc == 1 )
-        {
-            /* Same-filled: the word is enough. */
-            tmem_data_page_free(pool, pg);
-            pr.kind = TMEM_PGD_FILL;
-            pr.data = w;
         }
     }
     p->data = pr.data;
@@ -368,40 +427,13 @@ static long tmem_pool_put_capped(struct tmem_pool *pool, const uint64_t oid[3],
     if ( !old )
         leaf->count++;
     p->obj = oh | (pr.kind << TMEM_PGD_KIND_SHIFT);
-    if ( pool->persistent )
-    {
-        unsigned int list = tmem_plist_of(hash);
-
-        if ( old )
-            tmem_plist_del(pool, list, old, tmem_pgd_ptr(old));
-        tmem_list_append(&pool->plist_head[list], &pool->plist_tail[list],
-                         ph, p);
-    }
-    else
-    {
-        tmem_spin_lock(&tmem_global.lru_lock);
-        if ( old )
-            tmem_lru_del(pool->lru, tmem_pgd_ptr(old));
-        tmem_lru_add(pool->lru, ph, p);
-        tmem_spin_unlock(&tmem_global.lru_lock);
-    }
+    tmem_put_link(pool, hash, ph, p, old);
     if ( !old )
         obj->nr_pages++;
     grow = !old && tmem_pool_wants_growth(pool);
     tmem_spin_unlock(lk);
 
-    if ( old )
-    {
-        tmem_pgd_release_op(pool, old);
-        tmem_cnt_inc(&pool->cnt, TMEM_PC_DUP_REPLACED);
-    }
-    tmem_cnt_inc(&pool->cnt, TMEM_PC_GOOD_PUTS);
-    if ( pool->persistent )
-        tmem_cnt_inc(&actor->cnt, TMEM_CC_PERS_PUTS);
-    if ( grow )
-        tmem_pool_grow(pool);
-    else if ( tmem_unlikely(tmem_atomic_read(&pool->rehashing)) )
-        tmem_pool_rehash_step(pool);
+    tmem_put_done(pool, actor, old, grow);
     return 1;
 
  fail_locked:
