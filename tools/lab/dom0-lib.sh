@@ -58,6 +58,7 @@ lab_now() {
 # beyond its maximum, and libxl sets a PV guest's hypervisor maximum to its
 # target; so the maximum is raised to GUEST_MAXMEM (default 640 MiB) with
 # xl mem-max, as a self-ballooning guest would make room for itself.
+# GUEST_VCPUS (default 1) sets its vCPUs.
 # A PVH guest gets that maximum from its configuration (maxmem), as RAM
 # populated on demand above MEMORY_MB that its balloon driver hands back at
 # boot. Raised with xl mem-max after creation instead, static-max exceeds
@@ -86,7 +87,7 @@ ramdisk = "$LAB_GUEST_DIR/initramfs.cpio"
 extra = "console=hvc0 quiet loglevel=4 ${GUEST_TMEM_POLICY-tmem.selfballooning=0 tmem.selfshrinking=0} $extra"
 memory = $mem
 maxmem = ${GUEST_MAXMEM:-640}
-vcpus = 1
+vcpus = ${GUEST_VCPUS:-1}
 on_poweroff = "destroy"
 on_crash = "destroy"
 disk = [ ${disks%,} ]
