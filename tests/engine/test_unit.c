@@ -492,6 +492,12 @@ static void test_memory_pressure(void)
     CHECK(h_list_value(buf, "G=", "Et") == 349, "evictions counted: %ld",
           h_list_value(buf, "G=", "Et"));
     CHECK_EQ(hc_set_info(31, 0x10000, 0), -TMEM_EINVAL);
+    /* All clients at once: both get it, and a bad weight none. */
+    CHECK_EQ(hc_set_info(TMEM_ENGINE_CLI_ID_ALL, 50, 0), 0);
+    CHECK_EQ(hc_set_info(TMEM_ENGINE_CLI_ID_ALL, 0x10000, 0), -TMEM_EINVAL);
+    CHECK_EQ(hc_list(TMEM_ENGINE_CLI_ID_ALL, 0, buf, sizeof(buf)) > 0, 1);
+    CHECK_EQ(h_list_value(buf, "C=CI:30,", "ww"), 50);
+    CHECK_EQ(h_list_value(buf, "C=CI:31,", "ww"), 50);
 
     /* Persistent puts take memory from ephemeral pages... */
     for ( i = 0; i < 60; i++ )

@@ -420,8 +420,6 @@ static long tmem_ctl_client_op_locked(struct tmem_client *c,
                       TMEM_ENGINE_CLIENT_FROZEN : 0);
         return 0;
     case TMEM_ENGINE_CTL_SET_CLIENT_INFO:
-        if ( ctl->weight > 0xffff )
-            return -TMEM_EINVAL;
         tmem_atomic_set(&c->lru.weight, (long)ctl->weight);
         tmem_atomic_set(&c->compress,
                         (ctl->flags & TMEM_ENGINE_CLIENT_COMPRESS) ? 1 : 0);
@@ -564,9 +562,14 @@ long tmem_engine_control(struct tmem_engine_ctl *ctl)
     case TMEM_ENGINE_CTL_SET_META_LIMIT:
         break;
 
+    case TMEM_ENGINE_CTL_SET_CLIENT_INFO:
+        /* Refused as a whole, even when there is no client to refuse it. */
+        if ( ctl->weight > 0xffff )
+            return -TMEM_EINVAL;
+        break;
+
     case TMEM_ENGINE_CTL_GET_META_LIMIT:
     case TMEM_ENGINE_CTL_GET_CLIENT_INFO:
-    case TMEM_ENGINE_CTL_SET_CLIENT_INFO:
     case TMEM_ENGINE_CTL_GET_POOLS:
     case TMEM_ENGINE_CTL_GET_AUTH:
     case TMEM_ENGINE_CTL_SAVE_BEGIN:
@@ -586,7 +589,7 @@ long tmem_engine_control(struct tmem_engine_ctl *ctl)
     tmem_read_lock(&tmem_global.lock);
     if ( all )
     {
-        /* FREEZE, THAW or SET_META_LIMIT of every client. */
+        /* FREEZE, THAW, SET_META_LIMIT or SET_CLIENT_INFO of every client. */
         for ( i = 0; i < TMEM_ENGINE_MAX_CLIENTS; i++ )
             if ( (c = tmem_client_get((uint16_t)i)) != NULL )
             {

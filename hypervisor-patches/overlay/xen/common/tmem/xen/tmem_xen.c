@@ -418,7 +418,6 @@ static long set_client_info(uint32_t cli_id, const xen_tmem_client_t *info)
 static long sysctl_set_client_info(const struct xen_sysctl_tmem_op *op)
 {
     xen_tmem_client_t info;
-    struct domain *d;
     long rc;
 
     if ( op->len < sizeof(info) || guest_handle_is_null(op->u.client) )
@@ -435,28 +434,10 @@ static long sysctl_set_client_info(const struct xen_sysctl_tmem_op *op)
                         XEN_TMEM_CLIENT_F_MIGRATING) )
         return -EINVAL;
 
-    if ( op->cli_id != XEN_SYSCTL_TMEM_OP_ALL_CLIENTS )
-    {
-        rc = check_domain(op->cli_id);
-        return rc ?: set_client_info(op->cli_id, &info);
-    }
+    /* For all clients the engine goes over its own: no domain walk here. */
+    rc = check_client_or_all(op->cli_id);
 
-    /* Every domain that is a tmem client; the others are skipped. */
-    rc = 0;
-    rcu_read_lock(&domlist_read_lock);
-    for_each_domain ( d )
-    {
-        long ret = set_client_info(d->domain_id, &info);
-
-        if ( ret < 0 && ret != -ENOENT && ret != -ESRCH )
-        {
-            rc = ret;
-            break;
-        }
-    }
-    rcu_read_unlock(&domlist_read_lock);
-
-    return rc;
+    return rc ?: set_client_info(op->cli_id, &info);
 }
 
 static long sysctl_get_pools(const struct xen_sysctl_tmem_op *op)
@@ -603,7 +584,9 @@ static long sysctl_get_auth(const struct xen_sysctl_tmem_op *op)
  * Authorise (or stop authorising) shared pools by UUID for one domain, or
  * for every existing domain with XEN_SYSCTL_TMEM_OP_ALL_CLIENTS.  A domain
  * that never used tmem becomes a client, so that the authorisation is in
- * place before it creates the pool.
+ * place before it creates the pool: this walks Xen's domains, which only
+ * the glue knows, where every other "all clients" operation walks the
+ * engine's clients inside the engine.
  */
 static long sysctl_set_auth(const struct xen_sysctl_tmem_op *op)
 {
