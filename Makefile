@@ -34,7 +34,7 @@ XEN_TREE := $(BUILD)/xen
 OUT := $(BUILD)/out
 TOOLS_DIST := $(BUILD)/dist/tools
 
-.PHONY: all help deps sources xen tools images lab e2e bench-e2e bench-hostile bench-density demo guest-test-modules check check-lab-tools check-guest-module-sims check-series series xen-series test clean distclean
+.PHONY: all help deps sources xen tools images lab e2e bench-e2e bench-hostile bench-xen-putget bench-density demo guest-test-modules check check-lab-tools check-guest-module-sims check-series series xen-series test clean distclean
 
 all: xen tools guest images
 
@@ -58,6 +58,7 @@ help:
 	@echo "make test      everything: check-series, check, check-asan, check-tsan, the builds, checkpatch, check-dkms, guest-e2e and e2e"
 	@echo "make bench-e2e disk swap, zswap, tmem, tmem+LZO: one guest, one lab boot"
 	@echo "make bench-hostile  what a hostile guest costs the others (hostile-bench line)"
+	@echo "make bench-xen-putget  a tmem put and get inside Xen against a guest's copy"
 	@echo "make bench-density  guests per host with and without tmem self-ballooning (density-bench line)"
 	@echo "make virtswap  virtswap built against Debian's 6.12 and 6.1 headers"
 	@echo "make dkms-deb  the virtswap-dkms package; make check-dkms installs and builds it"
@@ -252,6 +253,11 @@ bench-e2e: xen images
 	@$(STAGE) "bench-e2e lab run" bash -c '$(LAB_ENV) $(TOP)/tools/lab/run-scenario.sh bench-e2e || true'
 	@python3 $(TOP)/tools/bench/e2e-report.py $(LAB_DIR)/bench-e2e.log \
 		$(BUILD)/bench-e2e.csv $(BUILD)/bench-e2e.png
+
+# A benchmark, not a test: a guest times tmem puts and gets inside Xen.
+bench-xen-putget: xen images
+	@$(STAGE) "bench-xen-putget lab run" bash -c '$(LAB_ENV) $(TOP)/tools/lab/run-scenario.sh bench-xen-putget || true'
+	@grep -h 'BENCH: xen-putget' $(LAB_DIR)/bench-xen-putget.log
 
 # A benchmark, not a test: chosen oids in userspace, then one lab boot of
 # a measuring guest beside a hostile one; one hostile-bench line of both.

@@ -127,12 +127,13 @@ static double run_memcpy(unsigned long n)
 {
     struct tmem_env_page **pages = malloc(n * sizeof(*pages));
     unsigned long i;
+    struct tmem_env_owner *owner = tmem_env_owner_get(CLIENT);
     double t0, t;
     int reason;
 
     for ( i = 0; i < n; i++ )
     {
-        pages[i] = tmem_env_alloc_page(CLIENT, true, &reason);
+        pages[i] = tmem_env_alloc_page(owner, true, &reason);
         /* First touch outside the timing, as the engine's pages are. */
         memset(tmem_env_map_page(pages[i]), 0, 4096);
     }
@@ -154,7 +155,8 @@ static double run_memcpy(unsigned long n)
      * copies in the reference (next-page hardware prefetch).
      */
     for ( i = n; i-- > 0; )
-        tmem_env_free_page(pages[i], CLIENT, true);
+        tmem_env_free_page(pages[i], owner, true);
+    tmem_env_owner_put(owner);
     free(pages);
     make_corpus();               /* the gets above overwrote frames */
     return t;

@@ -213,6 +213,12 @@ int h_engine_stop_check_leaks(void)
         fprintf(stderr, "LEAK: %ld data pages still allocated\n", pages);
         problems++;
     }
+    if ( tmem_atomic_read(&tmem_env_user_stats.owners_held) != 0 )
+    {
+        fprintf(stderr, "LEAK: %ld domain owner handles still held\n",
+                tmem_atomic_read(&tmem_env_user_stats.owners_held));
+        problems++;
+    }
     if ( allocs != h_meta_at_start )
     {
         fprintf(stderr, "LEAK: %ld metadata allocations outstanding\n",

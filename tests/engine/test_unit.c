@@ -817,6 +817,32 @@ static void test_client_page_cap(void)
     restart();
 }
 
+/*
+ * A client holds its domain (the owner its pages are charged to) from its
+ * creation to its end; a domain being destroyed gets no client at all.
+ */
+static void test_domain_owner(void)
+{
+    struct hguest a;
+    long held;
+
+    hg_init(&a, 70, 2);
+    tmem_env_user_set_domain_gone(70, true);
+    CHECK_EQ(hg_new_pool(&a, PERS, 0, 0), -TMEM_ENOMEM);
+    CHECK(tmem_client_get(70) == NULL, "a client for a dying domain");
+    tmem_env_user_set_domain_gone(70, false);
+    held = tmem_atomic_read(&tmem_env_user_stats.owners_held);
+    CHECK_EQ(hg_new_pool(&a, PERS, 0, 0), 0);
+    CHECK_EQ(tmem_atomic_read(&tmem_env_user_stats.owners_held), held + 1);
+    fill_frame(&a, 0, 70);
+    CHECK_EQ(hg_put(&a, 0, 1, 1, 0), 1);
+    CHECK_EQ(tmem_env_user_domain_charged(70), 1);
+    CHECK_EQ(hc_simple(TMEM_ENGINE_CTL_DESTROY, 70, 0), 0);
+    CHECK_EQ(tmem_env_user_domain_charged(70), 0);
+    CHECK_EQ(tmem_atomic_read(&tmem_env_user_stats.owners_held), held);
+    hg_free(&a);
+}
+
 int main(void)
 {
     CHECK_EQ(h_engine_start(), 0);
@@ -837,6 +863,7 @@ int main(void)
     test_alloc_failures();
     test_many_objects();
     test_client_page_cap();
+    test_domain_owner();
     CHECK_EQ(h_engine_stop_check_leaks(), 0);
     tmem_env_user_release();
     return check_summary("test_unit");

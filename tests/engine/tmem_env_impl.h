@@ -278,11 +278,14 @@ struct tmem_env_user_stats {
     long meta_bytes;          /* bytes currently allocated via zalloc */
     long meta_peak;
     long meta_allocs;         /* live zalloc allocations */
+    long owners_held;         /* tmem_env_owner_get() not yet put back */
 };
 extern struct tmem_env_user_stats tmem_env_user_stats;
 
 /* Limit on data pages in use (0: unlimited): the simulated free heap. */
 void tmem_env_user_set_heap_limit(long pages);
+/* Owner handles refused to domid (as for a dying domain) while set. */
+void tmem_env_user_set_domain_gone(uint16_t domid, bool gone);
 /* Per-domain limit on persistent pages charged (-1: unlimited). */
 void tmem_env_user_set_domain_max(uint16_t domid, long pages);
 long tmem_env_user_domain_charged(uint16_t domid);

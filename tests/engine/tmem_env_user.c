@@ -161,9 +161,39 @@ void tmem_env_user_release(void)
     tmem_spin_unlock(&env_lock);
 }
 
-struct tmem_env_page *tmem_env_alloc_page(uint16_t domid, bool persistent,
-                                          int *reason)
+/* A domain's owner handle is its slot here: it only carries the id. */
+struct tmem_env_owner {
+    uint16_t domid;
+};
+static struct tmem_env_owner env_owners[ENV_MAX_DOMS];
+static bool env_dom_gone[ENV_MAX_DOMS];
+
+void tmem_env_user_set_domain_gone(uint16_t domid, bool gone)
 {
+    __atomic_store_n(&env_dom_gone[domid], gone, __ATOMIC_RELAXED);
+}
+
+struct tmem_env_owner *tmem_env_owner_get(uint16_t domid)
+{
+    if ( __atomic_load_n(&env_dom_gone[domid], __ATOMIC_RELAXED) )
+        return NULL;
+    env_owners[domid].domid = domid;
+    tmem_atomic_add(&tmem_env_user_stats.owners_held, 1);
+    return &env_owners[domid];
+}
+
+void tmem_env_owner_put(struct tmem_env_owner *owner)
+{
+    long held = __atomic_sub_fetch(&tmem_env_user_stats.owners_held, 1,
+                                   __ATOMIC_RELAXED);
+
+    TMEM_ASSERT(owner && held >= 0);
+}
+
+struct tmem_env_page *tmem_env_alloc_page(struct tmem_env_owner *owner,
+                                          bool persistent, int *reason)
+{
+    uint16_t domid = owner ? owner->domid : 0;
     long limit = tmem_atomic_read(&env_heap_limit);
     long in_use, peak;
     void *p;
@@ -209,9 +239,11 @@ struct tmem_env_page *tmem_env_alloc_page(uint16_t domid, bool persistent,
     return (struct tmem_env_page *)p;
 }
 
-void tmem_env_free_page(struct tmem_env_page *pg, uint16_t domid,
-                        bool persistent)
+void tmem_env_free_page(struct tmem_env_page *pg,
+                        struct tmem_env_owner *owner, bool persistent)
 {
+    uint16_t domid = owner ? owner->domid : 0;
+
     if ( persistent )
     {
         long c = __atomic_sub_fetch(&env_dom_charged[domid], 1,

@@ -48,8 +48,11 @@ struct tmem_client *tmem_client_get_or_create(uint16_t cli_id)
     c = tmem_env_zalloc(sizeof(*c));
     if ( !c )
         return NULL;
-    if ( !tmem_cnt_init(&c->cnt) )
+    c->owner = tmem_env_owner_get(cli_id);
+    if ( !c->owner || !tmem_cnt_init(&c->cnt) )
     {
+        if ( c->owner )
+            tmem_env_owner_put(c->owner);
         tmem_env_free(c, sizeof(*c));
         return NULL;
     }
@@ -103,7 +106,8 @@ static struct tmem_pool *tmem_pool_alloc(struct tmem_client *c,
     }
     pool->nbuckets = TMEM_POOL_MIN_BUCKETS;
     pool->client = c;
-    pool->charge_domid = c->id;
+    /* Shared pools are ephemeral: charged to nobody, whoever leaves. */
+    pool->owner = shared ? NULL : c->owner;
     pool->flags = flags;
     pool->persistent = flags & TMEM_ENGINE_POOL_PERSIST;
     pool->shared = shared;
@@ -337,6 +341,8 @@ static void tmem_client_free(struct tmem_client *c)
     TMEM_ASSERT(!tmem_atomic_read(&c->meta.bytes));
     tmem_lru_unregister(&c->lru);
     tmem_cnt_fini(&c->cnt);
+    /* After its last page: nothing is charged to the owner any more. */
+    tmem_env_owner_put(c->owner);
     tmem_env_free(c, sizeof(*c));
 }
 

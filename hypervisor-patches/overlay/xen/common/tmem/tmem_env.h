@@ -67,19 +67,30 @@ struct tmem_env_page;
 #define TMEM_ENV_NOMEM_QUOTA  2   /* domain at its max: eviction won't help */
 
 /*
- * Allocate one 4 KiB data page.  Ephemeral pages (persistent == false) come
- * from the free heap charged to no domain; persistent pages are charged to
- * domain domid and refused once it would exceed its maximum (check that
- * before the heap, so that a refused charge reports QUOTA).  Returns NULL
- * and sets *reason on failure.  Must not sleep; may be called with engine
- * locks held (never with a map outstanding).
+ * The domain a client's persistent pages are charged to, held for the
+ * client's whole life so that no page has to look its domain up (Xen: a
+ * reference on the struct domain).  tmem_env_owner_get() returns NULL when
+ * domid is no domain or one being destroyed; every owner it returned is
+ * given back once with tmem_env_owner_put().  Not on any hot path.
  */
-struct tmem_env_page *tmem_env_alloc_page(uint16_t domid, bool persistent,
-                                          int *reason);
+struct tmem_env_owner;
+struct tmem_env_owner *tmem_env_owner_get(uint16_t domid);
+void tmem_env_owner_put(struct tmem_env_owner *owner);
+
+/*
+ * Allocate one 4 KiB data page.  Ephemeral pages (persistent == false) come
+ * from the free heap charged to no domain (owner may be NULL); persistent
+ * pages are charged to owner and refused once it would exceed its maximum
+ * (check that before the heap, so that a refused charge reports QUOTA).
+ * Returns NULL and sets *reason on failure.  Must not sleep; may be called
+ * with engine locks held (never with a map outstanding).
+ */
+struct tmem_env_page *tmem_env_alloc_page(struct tmem_env_owner *owner,
+                                          bool persistent, int *reason);
 
 /* Free a page from tmem_env_alloc_page(), undoing the charge it made. */
-void tmem_env_free_page(struct tmem_env_page *pg, uint16_t domid,
-                        bool persistent);
+void tmem_env_free_page(struct tmem_env_page *pg,
+                        struct tmem_env_owner *owner, bool persistent);
 
 /* Map/unmap a data page for access by the engine (4 KiB, writable). */
 void *tmem_env_map_page(struct tmem_env_page *pg);

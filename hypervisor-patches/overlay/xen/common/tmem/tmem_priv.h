@@ -302,7 +302,8 @@ struct tmem_pool {
     uint64_t uuid[2];
     uint32_t flags;                      /* NEW_POOL encoding */
     bool persistent, shared;
-    uint16_t charge_domid;               /* domain charged for its pages */
+    struct tmem_env_owner *owner;        /* charged for its pages: its
+                                            client's (private pools) */
     int shared_idx;                      /* slot in the shared table, -1 */
     unsigned int nr_sharers;             /* under shared_lock */
     uint16_t sharers[TMEM_ENGINE_MAX_SHARERS];
@@ -367,6 +368,7 @@ struct tmem_inv {
 
 struct tmem_client {
     uint16_t id;
+    struct tmem_env_owner *owner;        /* its domain, for its life */
     /* Both under pools_lock (write), or the global write lock. */
     tmem_rwspin_t pools_lock;
     struct tmem_pool *pools[TMEM_ENGINE_MAX_POOLS_PER_CLIENT];

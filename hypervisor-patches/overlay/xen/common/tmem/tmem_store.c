@@ -63,7 +63,7 @@ struct tmem_env_page *tmem_data_page_alloc(struct tmem_pool *pool)
     for ( tries = 0; tries < 16; tries++ )
     {
         reason = 0;
-        pg = tmem_env_alloc_page(pool->charge_domid, pool->persistent,
+        pg = tmem_env_alloc_page(pool->owner, pool->persistent,
                                  &reason);
         if ( pg )
         {
@@ -82,7 +82,7 @@ struct tmem_env_page *tmem_data_page_alloc(struct tmem_pool *pool)
 void tmem_data_page_free(struct tmem_pool *pool,
                          struct tmem_env_page *pg)
 {
-    tmem_env_free_page(pg, pool->charge_domid, pool->persistent);
+    tmem_env_free_page(pg, pool->owner, pool->persistent);
     tmem_data_pages_add(-1);
     if ( !pool->persistent )
         tmem_atomic_add(&tmem_global.st.eph_data_pages, -1);

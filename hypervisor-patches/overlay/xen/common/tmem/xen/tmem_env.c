@@ -41,16 +41,36 @@ static struct tmem_env_page *from_page(struct page_info *pg)
 }
 
 /*
- * Charge one persistent page to domid.  Refused when the domain is gone or
- * dying, or already at its maximum.
+ * A client's owner is its domain, with a reference held from the client's
+ * creation to its end: no page looks the domain up.  A dying domain gets no
+ * new client (domain_kill() tears the last one down, after is_dying is
+ * set, under the engine's lock that creation takes too).
  */
-static bool charge_domain(domid_t domid)
+struct tmem_env_owner *tmem_env_owner_get(uint16_t domid)
 {
     struct domain *d = rcu_lock_domain_by_id(domid);
-    bool ok = false;
+    bool ok;
 
     if ( !d )
-        return false;
+        return NULL;
+    ok = !d->is_dying && get_domain(d);
+    rcu_unlock_domain(d);
+
+    return ok ? (struct tmem_env_owner *)d : NULL;
+}
+
+void tmem_env_owner_put(struct tmem_env_owner *owner)
+{
+    put_domain((struct domain *)owner);
+}
+
+/*
+ * Charge one persistent page to d.  Refused when it is dying or already at
+ * its maximum.
+ */
+static bool charge_domain(struct domain *d)
+{
+    bool ok = false;
 
     spin_lock(&d->page_alloc_lock);
     if ( !d->is_dying && domain_tot_pages(d) < d->max_pages &&
@@ -64,22 +84,12 @@ static bool charge_domain(domid_t domid)
     }
     spin_unlock(&d->page_alloc_lock);
 
-    rcu_unlock_domain(d);
-
     return ok;
 }
 
-static void uncharge_domain(domid_t domid)
+static void uncharge_domain(struct domain *d)
 {
-    struct domain *d = rcu_lock_domain_by_id(domid);
     bool drop_ref = false;
-
-    if ( !d )
-    {
-        printk(XENLOG_ERR
-               "tmem: persistent page freed for d%u, which is gone\n", domid);
-        return;
-    }
 
     spin_lock(&d->page_alloc_lock);
     if ( d->tmem_pages )
@@ -91,19 +101,18 @@ static void uncharge_domain(domid_t domid)
         printk(XENLOG_ERR "tmem: %pd has no persistent page charged\n", d);
     spin_unlock(&d->page_alloc_lock);
 
-    rcu_unlock_domain(d);
-
     if ( drop_ref )
         put_domain(d);
 }
 
-struct tmem_env_page *tmem_env_alloc_page(uint16_t domid, bool persistent,
-                                          int *reason)
+struct tmem_env_page *tmem_env_alloc_page(struct tmem_env_owner *owner,
+                                          bool persistent, int *reason)
 {
+    struct domain *d = (struct domain *)owner;
     struct page_info *pg;
 
     /* The domain's quota first, so that a refused charge reports QUOTA. */
-    if ( persistent && !charge_domain(domid) )
+    if ( persistent && !charge_domain(d) )
     {
         *reason = TMEM_ENV_NOMEM_QUOTA;
         return NULL;
@@ -119,7 +128,7 @@ struct tmem_env_page *tmem_env_alloc_page(uint16_t domid, bool persistent,
     if ( !pg )
     {
         if ( persistent )
-            uncharge_domain(domid);
+            uncharge_domain(d);
         *reason = TMEM_ENV_NOMEM_HEAP;
         return NULL;
     }
@@ -127,8 +136,8 @@ struct tmem_env_page *tmem_env_alloc_page(uint16_t domid, bool persistent,
     return from_page(pg);
 }
 
-void tmem_env_free_page(struct tmem_env_page *pg, uint16_t domid,
-                        bool persistent)
+void tmem_env_free_page(struct tmem_env_page *pg,
+                        struct tmem_env_owner *owner, bool persistent)
 {
     struct page_info *page = to_page(pg);
 
@@ -139,7 +148,7 @@ void tmem_env_free_page(struct tmem_env_page *pg, uint16_t domid,
     free_domheap_page(page);
 
     if ( persistent )
-        uncharge_domain(domid);
+        uncharge_domain((struct domain *)owner);
 }
 
 void *tmem_env_map_page(struct tmem_env_page *pg)
