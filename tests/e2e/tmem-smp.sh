@@ -10,7 +10,7 @@
 # lab-timeout: 720
 # lab-disks: swapa:48M swapb:256M
 . /lab/dom0-lib.sh
-lab_plan 27
+lab_plan 28
 GUEST_VCPUS=2 lab_ok "guest g1 starts with 2 vCPUs" guest_start g1 160 \
 	"tmem=1 lab.run=smp lab.inspect=1" /dev/vda /dev/vdb
 id=$(xl domid g1)
@@ -86,4 +86,6 @@ lab_ok "the guest's pool is persistent private (PT:PP)" [ "$(tmem_field P PT "$i
 lab_ok "the last swapoff succeeded" [ "$(guest_result g1 swapoff)" = ok ]
 lab_cmp "guest workload exit status" "$(guest_result g1 guest_rc)" -eq 0
 lab_ok "Xen is still up" xl info
+# Its tmem client held a reference on the domain: teardown gave it back.
+lab_ok "g1's domain is gone, not left dying" domid_gone "$id" 30
 lab_finish
