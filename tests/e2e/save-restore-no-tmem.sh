@@ -4,7 +4,7 @@
 # with a message that names tmem, before any guest runs, and leave the save
 # file as it was. Needs save-restore's disk: run-all runs scenarios in name
 # order, and this name sorts after it.
-# lab-timeout: 150
+# lab-timeout: 300
 # lab-disks: swap:512M save:@../lab/disks/save-restore-save
 . /lab/dom0-lib.sh
 lab_plan 6
