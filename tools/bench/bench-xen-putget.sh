@@ -16,18 +16,25 @@ lab_ok "measuring guest starts" guest_start m 128 \
 lab_ok "its $RUNS loads of puts and gets ran" guest_wait_for m ready 600
 guest_wait m 60
 r() { guest_result m "$1"; }
+# phase N: the guest's name for load N (the first is bench-hostile's).
+phase() {
+	if [ "$1" = 1 ]; then echo putget; else echo "putget$1"; fi
+}
 # stat KEY: "median min max" of KEY over the loads.
 stat() {
 	i=1
 	while [ "$i" -le "$RUNS" ]; do
-		if [ "$i" = 1 ]; then r "putget_$1"; else r "putget${i}_$1"; fi
+		r "$(phase "$i")_$1"
 		i=$((i + 1))
 	done | sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%s %s %s\n", v[int((NR + 1) / 2)], v[1], v[NR] }'
 }
+# ratio X1000: the module's ratio times 1000, as a ratio.
+ratio() {
+	awk -v x="$1" 'BEGIN { printf "%.2f", x / 1000 }'
+}
 errors=0 loaded=0 i=1
 while [ "$i" -le "$RUNS" ]; do
-	p=putget$i
-	[ "$i" = 1 ] && p=putget
+	p=$(phase "$i")
 	[ "$(r "${p}_insmod_rc")" = 0 ] && loaded=$((loaded + 1))
 	errors=$((errors + $(r "${p}_errors" | grep . || echo 1)))
 	i=$((i + 1))
@@ -40,5 +47,5 @@ set -- $(stat memcpy_ns_per_page)
 c_med=${1:-NA}
 set -- $(stat putget_x1000)
 x_med=${1:-0} x_min=${2:-0} x_max=${3:-0}
-echo "BENCH: xen-putget runs=$RUNS tmem_ns_per_page=$t_med min=$t_min max=$t_max memcpy_ns_per_page=$c_med xen_putget_vs_memcpy=$(awk -v x="$x_med" 'BEGIN { printf "%.2f", x / 1000 }') ratio_min=$(awk -v x="$x_min" 'BEGIN { printf "%.2f", x / 1000 }') ratio_max=$(awk -v x="$x_max" 'BEGIN { printf "%.2f", x / 1000 }')"
+echo "BENCH: xen-putget runs=$RUNS tmem_ns_per_page=$t_med min=$t_min max=$t_max memcpy_ns_per_page=$c_med xen_putget_vs_memcpy=$(ratio "$x_med") ratio_min=$(ratio "$x_min") ratio_max=$(ratio "$x_max")"
 lab_finish
