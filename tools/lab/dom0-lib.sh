@@ -152,10 +152,15 @@ lab_finish() {
 }
 
 # guest_wait_for NAME KEY TIMEOUT_S: wait until the guest reports RESULT KEY=.
+# A guest that reports it and then ends at once may be gone before the
+# loop looks again: its report is then looked for once more.
 guest_wait_for() {
 	start=$(date +%s)
 	until [ -n "$(guest_result "$1" "$2")" ]; do
-		xl domid "$1" >/dev/null 2>&1 || return 1
+		if ! xl domid "$1" >/dev/null 2>&1; then
+			[ -n "$(guest_result "$1" "$2")" ]
+			return
+		fi
 		[ $(($(date +%s) - start)) -lt "$3" ] || return 1
 		sleep 1
 	done
