@@ -34,7 +34,7 @@ XEN_TREE := $(BUILD)/xen
 OUT := $(BUILD)/out
 TOOLS_DIST := $(BUILD)/dist/tools
 
-.PHONY: all help deps sources xen tools images lab e2e bench-e2e bench-hostile bench-xen-putget bench-density demo guest-test-modules check check-lab-tools check-guest-module-sims check-series series xen-series test clean distclean
+.PHONY: all help deps sources xen tools images lab e2e bench-e2e bench-hostile bench-xen-putget bench-migrate bench-density demo guest-test-modules check check-lab-tools check-guest-module-sims check-series series xen-series test clean distclean
 
 all: xen tools guest images
 
@@ -59,6 +59,7 @@ help:
 	@echo "make bench-e2e disk swap, zswap, tmem, tmem+LZO: one guest, one lab boot"
 	@echo "make bench-hostile  what a hostile guest costs the others (hostile-bench line)"
 	@echo "make bench-xen-putget  a tmem put and get inside Xen against a guest's copy"
+	@echo "make bench-migrate  a swapping guest's live migration with tmem and without (migrate-bench line)"
 	@echo "make bench-density  guests per host with and without tmem self-ballooning (density-bench line)"
 	@echo "make virtswap  virtswap built against Debian's 6.12 and 6.1 headers"
 	@echo "make dkms-deb  the virtswap-dkms package; make check-dkms installs and builds it"
@@ -258,6 +259,12 @@ bench-e2e: xen images
 bench-xen-putget: xen images
 	@$(STAGE) "bench-xen-putget lab run" bash -c '$(LAB_ENV) $(TOP)/tools/lab/run-scenario.sh bench-xen-putget || true'
 	@grep -h 'BENCH: xen-putget' $(LAB_DIR)/bench-xen-putget.log
+
+# A benchmark, not a test: a guest swapping hard migrated live with tmem
+# and without, in one lab boot; the migrate-bench and migrate-rates lines.
+bench-migrate: xen images
+	@$(STAGE) "bench-migrate lab run" bash -c '$(LAB_ENV) $(TOP)/tools/lab/run-scenario.sh bench-migrate || true'
+	@grep -h 'migrate-bench:\|migrate-rates:' $(LAB_DIR)/bench-migrate.log
 
 # A benchmark, not a test: chosen oids in userspace, then one lab boot of
 # a measuring guest beside a hostile one; one hostile-bench line of both.

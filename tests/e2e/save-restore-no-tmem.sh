@@ -9,9 +9,9 @@
 . /lab/dom0-lib.sh
 lab_plan 6
 lab_ok "tmem is off on this Xen" sh -c '! xl tmem-freeable > /dev/null 2>&1'
-# The stream (128 MiB of RAM, about 272 MiB of tmem pages) ends well
-# inside the first 512 MiB of the disk.
-size_mib=512
+# The stream (128 MiB of RAM, about 150 MiB of tmem pages) ends well
+# inside the first 384 MiB of the disk.
+size_mib=384
 disk_sum() {
 	dd if=/dev/vdb bs=1M count="$size_mib" 2>/dev/null | md5sum | cut -d' ' -f1
 }

@@ -2,7 +2,7 @@
 # first as a PV guest (machine frames), then the same kernel as a PVH guest
 # (guest frames, HAP paging): frontswap takes the pages, every page
 # verifies, the disk sees almost nothing, and xl tmem-list's counters match
-# the guest's. The PV guest swaps 384 MiB through 128 MiB; the PVH guest
+# the guest's. The PV guest swaps 256 MiB through 128 MiB; the PVH guest
 # 192 MiB, because under emulation a PVH guest's memory work is about twice
 # as slow as a PV guest's.
 # lab-xen: tmem
@@ -33,7 +33,7 @@ swap_checks() {
 
 lab_plan 23
 lab_ok "tmem answers control operations" tmem_available
-swap_checks g1 pv 384 50000
+swap_checks g1 pv 256 50000
 swap_checks g2 pvh 192 10000
 lab_ok "the PVH guest's tmem driver runs on guest frames" \
 	grep -q "xen-tmem: enabled in a PVH guest (guest frames)" "/var/log/xen/console/guest-g2.log"

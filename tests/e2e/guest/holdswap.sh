@@ -1,4 +1,4 @@
-# Swapped-out pages across xl save / restore: fill lab.mib MiB (default 384)
+# Swapped-out pages across xl save / restore: fill lab.mib MiB (default 256)
 # of checksummed pages through swap on xvda, report "filled" and hold while
 # dom0 saves, checkpoints or restores this guest; on dom0's "resume" signal
 # verify every page (two rounds, the second after rewriting a third of them).
@@ -18,7 +18,7 @@ holds=${holds:-1}
 hold=${hold:-600}
 mkswap /dev/xvda >/dev/null && swapon /dev/xvda || { echo "RESULT swapon=failed"; exit 1; }
 echo "RESULT swapon=ok"
-memstress_filled /tmp/ms.out -m "${mib:-384}" -s 42 -w /tmp/go -p "$holds"
+memstress_filled /tmp/ms.out -m "${mib:-256}" -s 42 -w /tmp/go -p "$holds"
 ms=$MS_PID
 # The waiter starts before the counters are read, so that what its start
 # swaps in or out is in the counts dom0 compares with Xen's.

@@ -1,6 +1,6 @@
-# Live migration of a guest that is swapping hard: lab.mib MiB (default 384)
+# Live migration of a guest that is swapping hard: lab.mib MiB (default 256)
 # of checksummed pages are filled through swap on xvda, then the last
-# lab.hot MiB of them (default 192, more than the guest's RAM) are read,
+# lab.hot MiB of them (default 160, more than the guest's RAM) are read,
 # verified and partly rewritten round after round (frontswap stores and
 # loads, or disk swap without tmem=1) while dom0 migrates the guest. The
 # pages filled first stay swapped out, cold, through the migration: a
@@ -26,7 +26,7 @@ echo "RESULT swapon=ok"
 base=$(frontswap_stored)
 heartbeat /tmp/hb.stop > /tmp/hb.out 2>&1 &
 hb=$!
-memstress -m "${mib:-384}" -s 42 -L /tmp/stop -H "${hot:-192}" -w /tmp/go > /tmp/ms.out 2>&1 &
+memstress -m "${mib:-256}" -s 42 -L /tmp/stop -H "${hot:-160}" -w /tmp/go > /tmp/ms.out 2>&1 &
 ms=$!
 if ! wait_output /tmp/ms.out '^RESULT filled=' "$ms"; then
 	touch /tmp/hb.stop

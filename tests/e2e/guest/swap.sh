@@ -1,4 +1,4 @@
-# Swap integrity: write and re-read SWAP_MIB (default 384) MiB of checksummed
+# Swap integrity: write and re-read lab.mib (default 256) MiB of checksummed
 # pages through swap on xvda. Counters are dumped while the pages are still
 # swapped out, then the guest holds a few seconds so dom0 can read
 # `xl tmem-list` before swapoff brings every page back.
@@ -10,7 +10,7 @@ echo "RESULT swapon=ok"
 # the workload's own stores are counted from here.
 fs_stores() { cat /sys/kernel/debug/frontswap/succ_stores 2>/dev/null || echo 0; }
 fs0=$(fs_stores)
-memstress -m "${mib:-384}" -s 42 -r 2 &
+memstress -m "${mib:-256}" -s 42 -r 2 &
 pid=$!
 wait "$pid"
 rc=$?
