@@ -167,6 +167,10 @@ include $(TOP)/tools/kernel/stock.mk
 
 include $(TOP)/tests/engine/engine.mk
 
+# --- the Xen glue in userspace (rules in tests/glue/glue.mk) -------------
+
+include $(TOP)/tests/glue/glue.mk
+
 # --- lab images -----------------------------------------------------------
 
 IMAGES := $(BUILD)/images
@@ -235,7 +239,7 @@ check-guest-module-sims:
 	@$(STAGE) "guest module simulations" bash -c '$(MAKE) --no-print-directory -s -C $(TOP)/tests/hostile-guest check BUILD=$(BUILD) && \
 		$(MAKE) --no-print-directory -s -C $(TOP)/tests/shared-guest check BUILD=$(BUILD)'
 
-check: check-lab-tools check-engine check-guest-module-sims
+check: check-lab-tools check-engine check-glue check-guest-module-sims
 
 # Stages run in order so a failure names the stage that broke.
 test:

@@ -8,13 +8,17 @@
 # lab-timeout: 300
 # lab-disks: swap1:512M data1:@data-fileset swap2:512M data2:@data-fileset
 . /lab/dom0-lib.sh
-lab_plan 15
+lab_plan 17
 lab_ok "g1 starts" guest_start g1 128 "tmem=1 lab.run=pressure lab.mib=200" /dev/vda /dev/vdb
 lab_ok "g2 starts" guest_start g2 128 "tmem=1 lab.run=pressure lab.mib=200" /dev/vdc /dev/vdd
 id1=$(xl domid g1)
 id2=$(xl domid g2)
 wait_tmem_field C Pp "$id1" 1 120 >/dev/null
 wait_tmem_field C Pp "$id2" 1 120 >/dev/null
+# -a first (libxl sets every client in turn), then each on its own.
+lab_ok "xl tmem-set -a -w 7 (every client)" xl tmem-set -a -w 7
+w="$(TMEM_LIST= tmem_field C ww "$id1"):$(TMEM_LIST= tmem_field C ww "$id2")"
+lab_ok "tmem-list shows weight 7 for both ($w)" [ "$w" = 7:7 ]
 lab_ok "xl tmem-set -w 1 g1" xl tmem-set -w 1 g1
 lab_ok "xl tmem-set -w 30 g2" xl tmem-set -w 30 g2
 w="$(TMEM_LIST= tmem_field C ww "$id1"):$(TMEM_LIST= tmem_field C ww "$id2")"

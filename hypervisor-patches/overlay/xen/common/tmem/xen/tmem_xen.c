@@ -412,6 +412,10 @@ static long set_client_info(uint32_t cli_id, const xen_tmem_client_t *info)
                  ? TMEM_ENGINE_CLIENT_COMPRESS : 0,
     };
 
+    /* Every client: the engine walks its own, and creates none. */
+    if ( cli_id == XEN_SYSCTL_TMEM_OP_ALL_CLIENTS )
+        return engine_control(&ctl);
+
     return engine_control_locked(&ctl);
 }
 
@@ -566,7 +570,10 @@ static long sysctl_get_auth(const struct xen_sysctl_tmem_op *op)
         return rc;
 
     rc = engine_control(&ctl);
-    for ( i = 0; rc > 0 && i < rc; i++ )
+    /* No more records than op's buffer holds, whatever the engine says. */
+    if ( rc > (long)nr )
+        rc = nr;
+    for ( i = 0; i < rc; i++ )
     {
         xen_tmem_pool_info_t out = {
             .flags = XEN_TMEM_POOL_F_AUTH,
