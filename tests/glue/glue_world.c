@@ -263,29 +263,28 @@ static bool guest_range(const void *p, unsigned long n)
     return true;
 }
 
-unsigned long glue_copy_to_guest(void *dst, const void *src, unsigned long n)
+/* One guest copy; guest is whichever of dst and src is the guest's. */
+static unsigned long guest_copy(void *dst, const void *src, unsigned long n,
+                                const void *guest)
 {
     if ( ++copy_seq == copy_fail_at )
     {
         glue_injected++;
         return n;
     }
-    if ( !guest_range(dst, n) )
+    if ( !guest_range(guest, n) )
         return n;
     memcpy(dst, src, n);
     return 0;
 }
 
+unsigned long glue_copy_to_guest(void *dst, const void *src, unsigned long n)
+{
+    return guest_copy(dst, src, n, dst);
+}
+
 unsigned long glue_copy_from_guest(void *dst, const void *src,
                                    unsigned long n)
 {
-    if ( ++copy_seq == copy_fail_at )
-    {
-        glue_injected++;
-        return n;
-    }
-    if ( !guest_range(src, n) )
-        return n;
-    memcpy(dst, src, n);
-    return 0;
+    return guest_copy(dst, src, n, src);
 }
