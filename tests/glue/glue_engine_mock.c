@@ -62,13 +62,7 @@ long tmem_engine_guest_op(struct tmem_env_caller *caller, uint16_t client_id,
         glue_finding("a guest op's caller is not the calling domain");
     glue_engine.guest_calls++;
     glue_engine.guest_client = client_id;
-    glue_engine.op.cmd = op->cmd;
-    glue_engine.op.pool_id = op->pool_id;
-    memcpy(glue_engine.op.oid, op->oid, sizeof(op->oid));
-    glue_engine.op.index = op->index;
-    glue_engine.op.frame = op->frame;
-    memcpy(glue_engine.op.uuid, op->uuid, sizeof(op->uuid));
-    glue_engine.op.flags = op->flags;
+    glue_engine.op = *op;
     b = glue_take8();
     glue_engine.guest_rc = (b & 3) == 0 ? -ERESTART : (long)(int8_t)b;
     return glue_engine.guest_rc;
@@ -101,9 +95,7 @@ static void check_client(const struct tmem_engine_ctl *ctl)
         /* The engine walks its own clients: no one domain to hold. */
         return;
     }
-    for ( d = glue_domain_list; d; d = d->next_in_list )
-        if ( d->domain_id == ctl->cli_id )
-            break;
+    d = glue_domain_find(ctl->cli_id);
     if ( !d )
         glue_finding("the engine was asked about a domain that does not exist");
     if ( locked_cmd(ctl->cmd) && (!d->domain_lock.held || d->is_dying) )

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tmem_engine.h"
+
 /* Bytes that decide everything: the runner's and the mock engine's. */
 struct glue_input {
     const uint8_t *data;
@@ -43,7 +45,8 @@ void glue_world_reset(uint8_t exist, uint8_t dying, unsigned int cur,
                       unsigned int fail_copy);
 /* The bytes a call may touch; anything else in the arena is a finding. */
 void glue_world_declare(const void *start, unsigned long len);
-bool glue_domain_exists(uint32_t id);
+/* The existing domain with this id, or NULL; takes no reference. */
+struct domain *glue_domain_find(uint32_t id);
 /* Locks, RCU sections and allocations still held: all 0 between calls. */
 void glue_world_check_balanced(void);
 
@@ -61,14 +64,7 @@ extern unsigned int glue_injected;
 struct glue_engine_log {
     unsigned int guest_calls, control_calls;
     uint16_t guest_client;
-    struct {
-        uint32_t cmd;
-        int32_t pool_id;
-        uint64_t oid[3];
-        uint32_t index;
-        uint64_t frame, uuid[2];
-        uint32_t flags;
-    } op;                       /* the last guest op */
+    struct tmem_engine_op op;   /* the last guest op */
     long guest_rc;              /* what the last guest op returned */
     uint32_t last_ctl_cmd, last_ctl_cli;
 };

@@ -271,7 +271,7 @@ static void run_sysctl(void)
         return;
     }
     if ( op.cmd != XEN_SYSCTL_TMEM_OP_QUERY_FREEABLE_MB &&
-         !glue_domain_exists(op.cli_id) &&
+         !glue_domain_find(op.cli_id) &&
          !(op.cli_id == XEN_SYSCTL_TMEM_OP_ALL_CLIENTS && takes_all(op.cmd)) )
     {
         CHECK(rc < 0 && !glue_engine.control_calls,

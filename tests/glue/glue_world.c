@@ -123,27 +123,23 @@ void glue_world_reset(uint8_t exist, uint8_t dying, unsigned int cur,
     decl_len = 0;
 }
 
-bool glue_domain_exists(uint32_t id)
-{
-    const struct domain *d;
-
-    for ( d = glue_domain_list; d; d = d->next_in_list )
-        if ( d->domain_id == id )
-            return true;
-    return false;
-}
-
-struct domain *glue_domain_by_id(domid_t id)
+struct domain *glue_domain_find(uint32_t id)
 {
     struct domain *d;
 
     for ( d = glue_domain_list; d; d = d->next_in_list )
         if ( d->domain_id == id )
-        {
-            domain_refs++;
             return d;
-        }
     return NULL;
+}
+
+struct domain *glue_domain_by_id(domid_t id)
+{
+    struct domain *d = glue_domain_find(id);
+
+    if ( d )
+        domain_refs++;
+    return d;
 }
 
 void glue_domain_unlock(struct domain *d)
