@@ -71,8 +71,6 @@ lab_cmp "g1: no frontswap load failed" "$(guest_result g1 frontswap_load_errors)
 lab_cmp "g1: memstress exit status" "$(guest_result g1 memstress_rc)" -eq 0
 lab_cmp "g1: guest workload exit status" "$(guest_result g1 guest_rc)" -eq 0
 lab_cmp "g1: the heartbeat ran through the migration (samples)" "$(guest_result g1 heartbeat_samples)" -gt 1000
-d1=$(guest_result g1 heartbeat_max_gap_ms)
-lab_note "g1 downtime ${d1:-?} ms (monotonic clock: $(guest_result g1 heartbeat_max_gap_mono_ms) ms," \
-	"next longest gap $(guest_result g1 heartbeat_second_gap_ms) ms), loop rounds $(guest_result g1 loop_rounds)"
+downtime_note g1
 
 lab_finish

@@ -15,13 +15,17 @@ id1=$(xl domid g1)
 id2=$(xl domid g2)
 wait_tmem_field C Pp "$id1" 1 120 >/dev/null
 wait_tmem_field C Pp "$id2" 1 120 >/dev/null
+# weights: "g1's:g2's" as xl tmem-list shows them now.
+weights() {
+	echo "$(TMEM_LIST= tmem_field C ww "$id1"):$(TMEM_LIST= tmem_field C ww "$id2")"
+}
 # -a first (libxl sets every client in turn), then each on its own.
 lab_ok "xl tmem-set -a -w 7 (every client)" xl tmem-set -a -w 7
-w="$(TMEM_LIST= tmem_field C ww "$id1"):$(TMEM_LIST= tmem_field C ww "$id2")"
+w=$(weights)
 lab_ok "tmem-list shows weight 7 for both ($w)" [ "$w" = 7:7 ]
 lab_ok "xl tmem-set -w 1 g1" xl tmem-set -w 1 g1
 lab_ok "xl tmem-set -w 30 g2" xl tmem-set -w 30 g2
-w="$(TMEM_LIST= tmem_field C ww "$id1"):$(TMEM_LIST= tmem_field C ww "$id2")"
+w=$(weights)
 lab_ok "tmem-list shows the weights g1:g2 = $w" [ "$w" = 1:30 ]
 guest_wait_for g1 ready 200
 guest_wait_for g2 ready 200

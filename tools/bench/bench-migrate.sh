@@ -18,13 +18,13 @@
 . /lab/dom0-lib.sh
 
 # migrated_run NAME ARGS DISK: NAME fills its pages, is migrated while it
-# swaps, verifies them and ends (6 checks); sets MIG_S, MIG_NEW, mig_pc (the
+# swaps, verifies them and ends (9 checks); sets MIG_S, MIG_NEW, mig_pc (the
 # pages its persistent pool held right after the migration, if any).
 migrated_run() {
 	lab_ok "guest $1 ($2) starts" guest_start "$1" 128 "$2 lab.run=migswap" "$3"
 	lab_ok "$1 filled its pages and swaps on" guest_wait_for "$1" filled 600
 	migrate "$1"
-	lab_cmp "xl migrate $1 exit status" "$MIG_RC" -eq 0
+	migration_checks "$1"
 	tmem_list_save "/tmp/tl.$1.migrated"
 	mig_pc=$(TMEM_LIST="/tmp/tl.$1.migrated" tmem_field P Pc "${MIG_NEW:-x}" \
 		"$(tmem_pp_pool "/tmp/tl.$1.migrated" "${MIG_NEW:-x}")")
@@ -38,7 +38,7 @@ migrated_run() {
 		"$(guest_result "$1" heartbeat_samples)" -gt 1000
 }
 
-lab_plan 15
+lab_plan 21
 lab_ok "tmem answers control operations" tmem_available
 migrated_run g1 tmem=1 /dev/vda
 mig1_s=$MIG_S
@@ -50,11 +50,8 @@ mig2_s=$MIG_S
 d2=$(guest_result g2 heartbeat_max_gap_ms)
 lab_cmp "g2 held nothing in frontswap" "$(guest_result g2 held_pages)" -eq 0
 lab_cmp "g2's pages went to its swap disk (pswpout)" "$(guest_result g2 end_vmstat_pswpout)" -gt 25000
-for g in g1 g2; do
-	lab_note "$g downtime $(guest_result "$g" heartbeat_max_gap_ms) ms (monotonic clock:" \
-		"$(guest_result "$g" heartbeat_max_gap_mono_ms) ms, next longest gap" \
-		"$(guest_result "$g" heartbeat_second_gap_ms) ms), loop rounds $(guest_result "$g" loop_rounds)"
-done
+downtime_note g1
+downtime_note g2
 
 ratio=$(awk -v a="${d1:-}" -v b="${d2:-}" 'BEGIN {
 	if (a == "" || b == "" || b + 0 <= 0) print "n/a"; else printf "%.2f\n", a / b }')

@@ -392,6 +392,14 @@ migration_checks() {
 		sh -c "! xl list | grep -q -e '^$1--incoming ' -e '^$1--migratedaway '"
 }
 
+# downtime_note NAME: a note of how long the migswap guest NAME stood still
+# (its heartbeat's longest gap, by both clocks) and its loop's rounds.
+downtime_note() {
+	lab_note "$1 downtime $(guest_result "$1" heartbeat_max_gap_ms) ms (monotonic clock:" \
+		"$(guest_result "$1" heartbeat_max_gap_mono_ms) ms, next longest gap" \
+		"$(guest_result "$1" heartbeat_second_gap_ms) ms), loop rounds $(guest_result "$1" loop_rounds)"
+}
+
 # restore_checked WHAT OLD POOLS0 PC0 XL_RESTORE_ARGS...: xl restore of g1
 # (from now on its console log is the restored guest's) and the checks
 # every restore of a saved g1 makes (7 of them): exit status, a new domain,
