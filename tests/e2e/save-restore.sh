@@ -57,10 +57,15 @@ lab_cmp "the restored client has the saved metadata limit (48 MiB)" \
 	"$(TMEM_LIST=/tmp/tl.after tmem_field C Ml "${new:-x}")" -eq 50331648
 
 # The same file restored a second time, as g1b on the copy of the disk:
-# a second guest with a tmem client of its own holding the same pages.
+# a second guest with a tmem client of its own holding the same pages. Both
+# stand still while they are counted: the running g1 has gone on swapping
+# since its restore, and g1b would as soon as it ran.
 sed -e 's/^name = .*/name = "g1b"/' -e 's#target=/dev/vda#target=/dev/vdc#' \
 	/run/g1.cfg > /run/g1b.cfg
-xl restore /run/g1b.cfg /dev/vdb > /run/restore2.log 2>&1
+xl pause g1
+tmem_list_save /tmp/tl.paused
+pc1a=$(TMEM_LIST=/tmp/tl.paused tmem_field P Pc "${new:-x}" "${pp1:-x}")
+xl restore -p /run/g1b.cfg /dev/vdb > /run/restore2.log 2>&1
 rc=$?
 sed 's/^/LAB: # xl restore (g1b): /' /run/restore2.log | tail -n 8
 lab_cmp "a second xl restore of the same file (g1b) exit status" "$rc" -eq 0
@@ -69,7 +74,10 @@ lab_ok "xl tmem-list with both copies" tmem_list_save /tmp/tl.two
 pc2=$(TMEM_LIST=/tmp/tl.two tmem_field P Pc "${second:-x}" "$(tmem_pp_pool /tmp/tl.two "${second:-x}")")
 pc1b=$(TMEM_LIST=/tmp/tl.two tmem_field P Pc "${new:-x}" "${pp1:-x}")
 lab_cmp "g1b's own client holds the saved pages too" "${pc2:-}" -eq "${pc0:-x}"
-lab_cmp "and g1's client still holds its own" "${pc1b:-}" -eq "${pc0:-x}"
+lab_cmp "and g1's client still holds its own (as before g1b's restore)" \
+	"${pc1b:-}" -eq "${pc1a:-x}"
+xl unpause g1
+xl unpause g1b
 
 # Verify, both copies at once.
 guest_signal g1 resume
