@@ -2,7 +2,8 @@
  * bench.c: tmem engine benchmark (not a test).
  *
  * Measures put/get/flush per second for 4 KiB pages, uncompressed and
- * compressed, with 4K, 256K and 1M pages stored, next to references taken
+ * compressed, with 4K, 256K and 1M pages stored (dense keys; random and
+ * sparse key sets beside them), next to references taken
  * in the same run on the same page corpus and buffers: memcpy of a page
  * into/out of pages from the same allocator, and liblzo2's LZO1X-1.
  * Prints one summary line at the end (see the last printf).
@@ -38,53 +39,140 @@ static void make_corpus(void)
         corpus_page(kinds[i % 6], i, hg_frame(&g, i));
 }
 
-/* frontswap-like keys: 16 objects, dense indices. */
-static inline void key_of(unsigned long i, uint64_t *oid, uint32_t *idx)
+/*
+ * The key sets, in the order they are put, got and flushed:
+ * - dense: frontswap-like, 16 objects with dense indices;
+ * - random: a random order over about 64K objects with random oids (16
+ *   indices each at 1M pages);
+ * - sparse: cleancache-like, many one-page and few-page objects with
+ *   random oids (half of them one page, a quarter 2-4, then 5-16 and
+ *   17-64 pages), indices from 0 as a file's pages are.
+ */
+enum key_set { KEYS_DENSE, KEYS_RANDOM, KEYS_SPARSE };
+
+struct key {
+    uint64_t oid;
+    uint32_t idx;
+};
+
+static struct key *keys;
+
+static uint64_t mix64(uint64_t x)
 {
-    *oid = i & 15;
-    *idx = (uint32_t)(i >> 4);
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+static unsigned long sparse_object_pages(unsigned long j)
+{
+    uint64_t r = mix64(j ^ 0x5eed);
+    unsigned int pct = r % 100;
+
+    r >>= 8;
+    if ( pct < 50 )
+        return 1;
+    if ( pct < 75 )
+        return 2 + r % 3;
+    if ( pct < 90 )
+        return 5 + r % 12;
+    return 17 + r % 48;
+}
+
+/* Fill keys[0..n) with set; returns the number of objects used. */
+static unsigned long make_keys(enum key_set set, unsigned long n)
+{
+    unsigned long i, j = 0, left = 0;
+    uint32_t idx = 0;
+
+    keys = realloc(keys, n * sizeof(*keys));
+    if ( !keys )
+        exit(1);
+    for ( i = 0; i < n; i++ )
+    {
+        switch ( set )
+        {
+        case KEYS_DENSE:
+            keys[i].oid = i & 15;
+            keys[i].idx = (uint32_t)(i >> 4);
+            break;
+        case KEYS_RANDOM:
+            keys[i].oid = mix64(i & 0xffff);
+            keys[i].idx = (uint32_t)(i >> 16);
+            break;
+        case KEYS_SPARSE:
+            if ( !left )
+            {
+                left = sparse_object_pages(j++);
+                idx = 0;
+            }
+            keys[i].oid = mix64(j);
+            keys[i].idx = idx++;
+            left--;
+            break;
+        }
+    }
+    if ( set == KEYS_RANDOM )
+    {
+        /* Fisher-Yates, seeded: the same order in every run. */
+        for ( i = n; i > 1; i-- )
+        {
+            unsigned long k = mix64(i) % i;
+            struct key t = keys[i - 1];
+
+            keys[i - 1] = keys[k];
+            keys[k] = t;
+        }
+        return n < 0x10000 ? n : 0x10000;
+    }
+    return set == KEYS_DENSE ? (n < 16 ? n : 16) : j;
 }
 
 struct result {
     double put_ns, get_ns, flush_ns;
-    double meta_per_page;
+    double meta_per_page, meta_xmalloc_per_page;
     long data_pages;
 };
 
-static struct result run_engine(unsigned long n, int compress)
+static struct result run_engine(unsigned long n, int compress,
+                                enum key_set set)
 {
     struct result r;
     unsigned long i;
     long pool, rc;
-    uint64_t oid;
-    uint32_t idx;
     double t0;
 
     memset(&r, 0, sizeof(r));
+    make_keys(set, n);
     pool = hg_new_pool(&g, H_FLAGS(1, 0), 0, 0);
     hc_set_info(CLIENT, 10, compress ? TMEM_ENGINE_CLIENT_COMPRESS : 0);
 
     t0 = now_s();
     for ( i = 0; i < n; i++ )
     {
-        key_of(i, &oid, &idx);
-        rc = hg_put(&g, (int32_t)pool, oid, idx, i % GUEST_FRAMES);
+        rc = hg_put(&g, (int32_t)pool, keys[i].oid, keys[i].idx,
+                    i % GUEST_FRAMES);
         if ( rc != 1 )
         {
-            fprintf(stderr, "bench: put failed (%ld)\n", rc);
+            fprintf(stderr, "bench: put %lu of %lu failed (%ld), metadata "
+                    "%ld bytes\n", i, n, rc,
+                    tmem_atomic_read(&tmem_env_user_stats.meta_bytes));
             exit(1);
         }
     }
     r.put_ns = (now_s() - t0) * 1e9 / n;
     r.meta_per_page = (double)tmem_atomic_read(&tmem_env_user_stats.meta_bytes)
                       / n;
+    r.meta_xmalloc_per_page =
+        (double)tmem_atomic_read(&tmem_env_user_stats.meta_xmalloc_bytes) / n;
     r.data_pages = h_pages_in_use();
 
     t0 = now_s();
     for ( i = 0; i < n; i++ )
     {
-        key_of(i, &oid, &idx);
-        rc = hg_get(&g, (int32_t)pool, oid, idx, (i + 7) % GUEST_FRAMES);
+        rc = hg_get(&g, (int32_t)pool, keys[i].oid, keys[i].idx,
+                    (i + 7) % GUEST_FRAMES);
         if ( rc != 1 )
         {
             fprintf(stderr, "bench: get failed (%ld)\n", rc);
@@ -95,10 +183,7 @@ static struct result run_engine(unsigned long n, int compress)
 
     t0 = now_s();
     for ( i = 0; i < n; i++ )
-    {
-        key_of(i, &oid, &idx);
-        hg_flush(&g, (int32_t)pool, oid, idx);
-    }
+        hg_flush(&g, (int32_t)pool, keys[i].oid, keys[i].idx);
     r.flush_ns = (now_s() - t0) * 1e9 / n;
     hg_destroy_pool(&g, (int32_t)pool);
     return r;
@@ -168,8 +253,8 @@ int main(int argc, char **argv)
     static struct tmem_lzo_wrk wrk;
     static unsigned char lwrk[LZO1X_1_MEM_COMPRESS];
     static uint8_t cbuf[TMEM_LZO_WORST(4096)], dbuf[4096];
-    struct result un[3], co[3];
-    double mc[3], t0 = 0, ours_c, ours_d, lib_c, lib_d, r1 = 1e9, r4;
+    struct result un[3], co[3], rnd[3], sp;
+    double mc[3], t0 = 0, ours_c, ours_d, lib_c, lib_d, r1 = 1e9, r4, r4r;
     double pair[3];
     size_t ours_bytes = 0, lib_bytes = 0, clen, dlen;
     lzo_uint llen, lout;
@@ -180,7 +265,12 @@ int main(int argc, char **argv)
         return 1;
     hg_init(&g, CLIENT, GUEST_FRAMES + 8);
     make_corpus();
-    /* Create the client (and its lru) outside the timed region. */
+    /*
+     * Create the client (and its lru) outside the timed region, with room
+     * for the metadata of the sparse key set: at 1M pages it needs more
+     * than the default 64 MiB a client may hold (dom0's xl tmem-set -m).
+     */
+    tmem_engine_meta_limit = 1ul << 30;
     hc_auth(CLIENT, 0, 0, 0);
     if ( argc > 2 && !strcmp(argv[1], "--profile") )
     {
@@ -190,7 +280,7 @@ int main(int argc, char **argv)
 
         for ( rep = 0; rep < 4; rep++ )
         {
-            struct result pr = run_engine(n, compress);
+            struct result pr = run_engine(n, compress, KEYS_DENSE);
 
             printf("put %.0f get %.0f flush %.0f ns\n", pr.put_ns, pr.get_ns,
                    pr.flush_ns);
@@ -268,8 +358,8 @@ int main(int argc, char **argv)
         for ( rep = 0; rep < REPS; rep++ )
         {
             double m = run_memcpy(scales[s]);
-            struct result a = run_engine(scales[s], 0);
-            struct result b = run_engine(scales[s], 1);
+            struct result a = run_engine(scales[s], 0, KEYS_DENSE);
+            struct result b = run_engine(scales[s], 1, KEYS_DENSE);
             /* The ratio of one repetition: its memcpy beside its put+get. */
             double ratio = 2 * m / (a.put_ns + a.get_ns);
 
@@ -308,17 +398,59 @@ int main(int argc, char **argv)
             r1 = pair[s];
     }
     r4 = (un[2].put_ns + un[2].get_ns) / (un[0].put_ns + un[0].get_ns);
+
+    /* Random keys over about 64K objects, at the smallest and largest scale. */
+    for ( s = 0; s < 3; s += 2 )
+    {
+        for ( rep = 0; rep < REPS; rep++ )
+        {
+            struct result a = run_engine(scales[s], 0, KEYS_RANDOM);
+
+            if ( rep == 0 )
+                rnd[s] = a;
+            else
+                best_of(&rnd[s], &a);
+        }
+        printf("\n%lu pages stored, random keys over %lu objects\n",
+               scales[s], make_keys(KEYS_RANDOM, scales[s]));
+        printf("  uncompressed: put %7.0f ns  get %7.0f ns  flush %6.0f ns; "
+               "metadata %.1f bytes/page (%.1f as Xen's xmalloc holds it)\n",
+               rnd[s].put_ns, rnd[s].get_ns, rnd[s].flush_ns,
+               rnd[s].meta_per_page, rnd[s].meta_xmalloc_per_page);
+    }
+    r4r = (rnd[2].put_ns + rnd[2].get_ns) / (rnd[0].put_ns + rnd[0].get_ns);
+
+    /* Metadata only: it does not depend on the timing, one run is enough. */
+    sp = run_engine(scales[2], 0, KEYS_SPARSE);
+    printf("\n%lu pages stored, sparse cleancache-like keys over %lu "
+           "objects\n", scales[2], make_keys(KEYS_SPARSE, scales[2]));
+    printf("  uncompressed: put %7.0f ns  get %7.0f ns  flush %6.0f ns; "
+           "metadata %.1f bytes/page (%.1f as Xen's xmalloc holds it)\n",
+           sp.put_ns, sp.get_ns, sp.flush_ns, sp.meta_per_page,
+           sp.meta_xmalloc_per_page);
+
     printf("\nEvery time is the best of %d runs (%d for LZO); put and get are "
            "from one run. engine_putget_vs_memcpy is the engine alone "
            "(userspace frame copies are plain memcpy), its ratio taken in "
-           "one run, the lowest of the three scales; meta_bytes_per_page "
-           "counts every byte the engine allocated (incl. fixed tables) at "
-           "1M uncompressed pages.\n", REPS, LZO_PASSES);
+           "one run, the lowest of the three scales. meta_bytes_per_page "
+           "counts every byte the engine asked for (incl. fixed tables) at "
+           "1M uncompressed pages, dense keys; meta_xmalloc_bytes_per_page "
+           "the same allocations with Xen 4.17's xmalloc rounding and "
+           "block headers added (computed from each request's size by "
+           "xmalloc_tlsf.c's rules; its pool-region headers are left out); "
+           "sparse_* the same for the sparse key set. scale_1M_vs_4K is "
+           "(put+get) at 1M over 4K pages with dense keys, "
+           "scale_1M_vs_4K_random with random keys.\n", REPS, LZO_PASSES);
     (void)t0;
     printf("engine-bench: engine_putget_vs_memcpy=%.2f lzo_vs_liblzo2=%.2f "
            "ratio_vs_liblzo2=%.3f meta_bytes_per_page=%.1f "
-           "scale_1M_vs_4K=%.2f\n", r1, lib_c / ours_c,
-           (double)ours_bytes / lib_bytes, un[2].meta_per_page, r4);
+           "meta_xmalloc_bytes_per_page=%.1f sparse_meta_bytes_per_page=%.1f "
+           "sparse_meta_xmalloc_bytes_per_page=%.1f "
+           "scale_1M_vs_4K=%.2f scale_1M_vs_4K_random=%.2f\n", r1,
+           lib_c / ours_c, (double)ours_bytes / lib_bytes,
+           un[2].meta_per_page, un[2].meta_xmalloc_per_page,
+           sp.meta_per_page, sp.meta_xmalloc_per_page, r4, r4r);
+    free(keys);
     hg_free(&g);
     h_engine_stop_check_leaks();
     tmem_env_user_release();

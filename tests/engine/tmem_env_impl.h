@@ -276,6 +276,7 @@ struct tmem_env_user_stats {
     long pages_in_use;        /* data pages held by the engine */
     long pages_peak;
     long meta_bytes;          /* bytes currently allocated via zalloc */
+    long meta_xmalloc_bytes;  /* the same as Xen's xmalloc would hold them */
     long meta_peak;
     long meta_allocs;         /* live zalloc allocations */
     long owners_held;         /* tmem_env_owner_get() not yet put back */
