@@ -59,6 +59,38 @@ _Static_assert(ABI_OFF(u.gen.pfn_offset) == 40, "pfn_offset @40");
 _Static_assert(ABI_OFF(u.gen.len) == 44, "len @44");
 _Static_assert(ABI_OFF(u.gen.cmfn) == 48, "cmfn @48");
 
+/*
+ * ---- the same structure from a 32-bit guest: 52 bytes ----
+ * Its 64-bit members are only 4-byte aligned (the i386 ABI) and its frame
+ * is 32 bits wide, so every offset up to cmfn is the native one.
+ */
+struct abi_tmem_op32 {
+    uint32_t cmd;
+    int32_t pool_id;
+    union {
+        struct {
+            uint64_t uuid[2];
+            uint32_t flags;
+            uint32_t arg1;
+        } __attribute__((packed)) creat;
+        struct {
+            uint64_t oid[3];
+            uint32_t index;
+            uint32_t tmem_offset;
+            uint32_t pfn_offset;
+            uint32_t len;
+            uint32_t cmfn;
+        } __attribute__((packed)) gen;
+    } u;
+} __attribute__((packed));
+
+#define ABI32_OFF(m) offsetof(struct abi_tmem_op32, m)
+
+_Static_assert(sizeof(struct abi_tmem_op32) == 52, "32-bit tmem_op: 52 bytes");
+_Static_assert(ABI32_OFF(u.creat.flags) == 24, "32-bit flags @24");
+_Static_assert(ABI32_OFF(u.gen.index) == 32, "32-bit index @32");
+_Static_assert(ABI32_OFF(u.gen.cmfn) == 48, "32-bit cmfn @48");
+
 #define ABI_TMEM_CONTROL          0
 #define ABI_TMEM_NEW_POOL         1
 #define ABI_TMEM_DESTROY_POOL     2

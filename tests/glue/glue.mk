@@ -12,8 +12,9 @@ GLUE_DEPS := $(GLUE_SRCS) $(wildcard $(GLUE_TST)/*.[ch] $(GLUE_TST)/include/*/*.
 	$(ENGINE_SRC)/tmem_engine.h $(ENGINE_SRC)/tmem_env.h $(ENGINE_SRC)/xen/tmem_xen.h \
 	$(GLUE_TST)/glue.mk $(XEN_TREE)/.prepared
 # The shims first: every <xen/...> and <xsm/...> the glue includes is
-# glue_emul.h; <public/...> and <xen/tmem.h> are the patched tree's own.
-GLUE_INC := -D__XEN_TOOLS__ -DCONFIG_TMEM -I$(GLUE_TST)/include -I$(GLUE_TST) \
+# glue_emul.h; <public/...>, <compat/tmem.h> and <xen/tmem.h> are the
+# patched tree's own (with CONFIG_COMPAT, the 32-bit handler is built too).
+GLUE_INC := -D__XEN_TOOLS__ -DCONFIG_TMEM -DCONFIG_COMPAT -I$(GLUE_TST)/include -I$(GLUE_TST) \
 	-I$(ENGINE_SRC)/xen -I$(ENGINE_SRC) -I$(ENGINE_ABI) -I$(XEN_TREE)/xen/include
 GLUE_CORPUS := $(GLUE_TST)/fuzz-corpus
 # Seeded random inputs of test_glue, beside the corpus.

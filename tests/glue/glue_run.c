@@ -20,6 +20,7 @@
 #include "glue_harness.h"
 
 long do_tmem_op(XEN_GUEST_HANDLE_PARAM(void) uops);
+int compat_tmem_op(XEN_GUEST_HANDLE_PARAM(void) uops);
 DECLARE_PER_CPU(unsigned int, tmem_in_engine);
 
 #define CHECK(cond, what) do { if ( !(cond) ) glue_finding(what); } while ( 0 )
@@ -65,20 +66,65 @@ static void *pick_buffer(unsigned long len)
 
 /* ---- hypercall 38 ---- */
 
+static long call_native(XEN_GUEST_HANDLE_PARAM(void) h)
+{
+    return do_tmem_op(h);
+}
+
+static long call_compat(XEN_GUEST_HANDLE_PARAM(void) h)
+{
+    return compat_tmem_op(h);
+}
+
+/* Where a caller's struct tmem_op keeps what the engine must be given. */
+struct op_layout {
+    const char *name;
+    long (*call)(XEN_GUEST_HANDLE_PARAM(void) h);
+    unsigned int size, uuid, flags, oid, index, cmfn;
+    bool cmfn32;
+};
+
+static const struct op_layout native_op = {
+    "hypercall", call_native, sizeof(struct abi_tmem_op),
+    ABI_OFF(u.creat.uuid), ABI_OFF(u.creat.flags), ABI_OFF(u.gen.oid),
+    ABI_OFF(u.gen.index), ABI_OFF(u.gen.cmfn), false,
+};
+
+static const struct op_layout compat_op = {
+    "32-bit hypercall", call_compat, sizeof(struct abi_tmem_op32),
+    ABI32_OFF(u.creat.uuid), ABI32_OFF(u.creat.flags), ABI32_OFF(u.gen.oid),
+    ABI32_OFF(u.gen.index), ABI32_OFF(u.gen.cmfn), true,
+};
+
+static void hc_check(bool cond, const struct op_layout *l, const char *what)
+{
+    char msg[128];
+
+    if ( cond )
+        return;
+    snprintf(msg, sizeof(msg), "%s: %s", l->name, what);
+    glue_finding(msg);
+}
+
 /*
  * Checks: XSM's refusal and a faulting struct reach no engine; a dying
  * caller gets -ENODEV; otherwise the engine sees the caller's domain and
  * every field at its ABI offset (tests/abi/abi_tmem.h, written apart from
- * Xen's headers): uuid and flags for NEW_POOL, oid, index and frame for
- * the rest; its "call again" becomes a continuation of the same handle.
+ * Xen's headers, for 64-bit and for 32-bit callers; the glue may read no
+ * byte past the caller's struct): uuid and flags for NEW_POOL, oid, index
+ * and frame for the rest; its "call again" becomes a continuation of the
+ * same handle.
  */
-static void run_hypercall(void)
+static void run_hypercall(const struct op_layout *l)
 {
     XEN_GUEST_HANDLE_PARAM(void) h;
-    uint8_t *raw, *p = pick_buffer(sizeof(struct abi_tmem_op));
+    uint8_t *raw, *p = pick_buffer(l->size);
     const struct domain *cd = current->domain;
     bool mapped = (uintptr_t)p >= (uintptr_t)glue_arena &&
-                  (uintptr_t)p + 56 <= (uintptr_t)glue_arena + GLUE_ARENA_SIZE;
+                  (uintptr_t)p + l->size <=
+                  (uintptr_t)glue_arena + GLUE_ARENA_SIZE;
+    const struct tmem_engine_op *op = &glue_engine.op;
+    uint64_t frame;
     unsigned int i;
     long rc;
 
@@ -86,64 +132,63 @@ static void run_hypercall(void)
     if ( mapped )
     {
         raw = p;
-        for ( i = 0; i < 56; i++ )
+        for ( i = 0; i < l->size; i++ )
             raw[i] = glue_take8();
         raw[0] %= 12;           /* mostly the commands there are */
     }
-    glue_world_declare(p, 56);
+    glue_world_declare(p, l->size);
     glue_engine_reset();
     memset(&glue_cont, 0, sizeof(glue_cont));
     glue_injected = 0;
 
-    rc = do_tmem_op(h);
+    rc = l->call(h);
 
     if ( glue_xsm_rc )
     {
-        CHECK(rc == glue_xsm_rc && !glue_engine.guest_calls,
-              "hypercall: XSM refused, yet the engine ran");
+        hc_check(rc == glue_xsm_rc && !glue_engine.guest_calls, l,
+                 "XSM refused, yet the engine ran");
         return;
     }
     if ( !mapped || glue_injected )
     {
-        CHECK(rc == -EFAULT && !glue_engine.guest_calls,
-              "hypercall: an unreadable tmem_op was not -EFAULT");
+        hc_check(rc == -EFAULT && !glue_engine.guest_calls, l,
+                 "an unreadable tmem_op was not -EFAULT");
         return;
     }
     if ( cd->is_dying )
     {
-        CHECK(rc == -ENODEV && !glue_engine.guest_calls,
-              "hypercall: a dying domain reached the engine");
+        hc_check(rc == -ENODEV && !glue_engine.guest_calls, l,
+                 "a dying domain reached the engine");
         return;
     }
-    CHECK(glue_engine.guest_calls == 1, "hypercall: engine not called once");
-    CHECK(glue_engine.guest_client == cd->domain_id,
-          "hypercall: the op was charged to another client");
+    hc_check(glue_engine.guest_calls == 1, l, "engine not called once");
+    hc_check(glue_engine.guest_client == cd->domain_id, l,
+             "the op was charged to another client");
     raw = p;
-    CHECK(glue_engine.op.cmd == rd32(raw + ABI_OFF(cmd)) &&
-          glue_engine.op.pool_id == (int32_t)rd32(raw + ABI_OFF(pool_id)),
-          "hypercall: cmd or pool_id decoded wrongly");
-    if ( glue_engine.op.cmd == ABI_TMEM_NEW_POOL )
-        CHECK(glue_engine.op.uuid[0] == rd64(raw + ABI_OFF(u.creat.uuid)) &&
-              glue_engine.op.uuid[1] == rd64(raw + ABI_OFF(u.creat.uuid) + 8) &&
-              glue_engine.op.flags == rd32(raw + ABI_OFF(u.creat.flags)) &&
-              !glue_engine.op.oid[0] && !glue_engine.op.index &&
-              !glue_engine.op.frame,
-              "hypercall: NEW_POOL decoded wrongly");
+    hc_check(op->cmd == rd32(raw + ABI_OFF(cmd)) &&
+             op->pool_id == (int32_t)rd32(raw + ABI_OFF(pool_id)), l,
+             "cmd or pool_id decoded wrongly");
+    frame = l->cmfn32 ? rd32(raw + l->cmfn) : rd64(raw + l->cmfn);
+    if ( op->cmd == ABI_TMEM_NEW_POOL )
+        hc_check(op->uuid[0] == rd64(raw + l->uuid) &&
+                 op->uuid[1] == rd64(raw + l->uuid + 8) &&
+                 op->flags == rd32(raw + l->flags) &&
+                 !op->oid[0] && !op->index && !op->frame, l,
+                 "NEW_POOL decoded wrongly");
     else
-        CHECK(glue_engine.op.oid[0] == rd64(raw + ABI_OFF(u.gen.oid)) &&
-              glue_engine.op.oid[1] == rd64(raw + ABI_OFF(u.gen.oid) + 8) &&
-              glue_engine.op.oid[2] == rd64(raw + ABI_OFF(u.gen.oid) + 16) &&
-              glue_engine.op.index == rd32(raw + ABI_OFF(u.gen.index)) &&
-              glue_engine.op.frame == rd64(raw + ABI_OFF(u.gen.cmfn)) &&
-              !glue_engine.op.uuid[0] && !glue_engine.op.flags,
-              "hypercall: a page op decoded wrongly");
+        hc_check(op->oid[0] == rd64(raw + l->oid) &&
+                 op->oid[1] == rd64(raw + l->oid + 8) &&
+                 op->oid[2] == rd64(raw + l->oid + 16) &&
+                 op->index == rd32(raw + l->index) && op->frame == frame &&
+                 !op->uuid[0] && !op->flags, l,
+                 "a page op decoded wrongly");
     if ( glue_engine.guest_rc == -ERESTART )
-        CHECK(rc == GLUE_CONTINUATION_RC && glue_cont.calls == 1 &&
-              glue_cont.op == __HYPERVISOR_tmem_op && glue_cont.arg == p,
-              "hypercall: -ERESTART did not continue with the same handle");
+        hc_check(rc == GLUE_CONTINUATION_RC && glue_cont.calls == 1 &&
+                 glue_cont.op == __HYPERVISOR_tmem_op && glue_cont.arg == p,
+                 l, "-ERESTART did not continue with the same handle");
     else
-        CHECK(rc == glue_engine.guest_rc && !glue_cont.calls,
-              "hypercall: the engine's result was not returned");
+        hc_check(rc == glue_engine.guest_rc && !glue_cont.calls, l,
+                 "the engine's result was not returned");
 }
 
 /* ---- XEN_SYSCTL_tmem_op ---- */
@@ -329,8 +374,12 @@ unsigned int glue_run_input(const uint8_t *data, size_t size)
 
     while ( glue_in.pos < glue_in.size && calls < 16 )
     {
-        if ( glue_take8() < 64 )
-            run_hypercall();
+        uint8_t what = glue_take8();
+
+        if ( what < 32 )
+            run_hypercall(&native_op);
+        else if ( what < 64 )
+            run_hypercall(&compat_op);
         else
             run_sysctl();
         CHECK(!this_cpu(tmem_in_engine), "left the engine unbalanced");
