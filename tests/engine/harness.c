@@ -9,22 +9,7 @@ void h_decode_guest_op(const struct abi_tmem_op *raw,
                        struct tmem_engine_op *op)
 {
     memset(op, 0, sizeof(*op));
-    op->cmd = raw->cmd;
-    op->pool_id = raw->pool_id;
-    if ( raw->cmd == ABI_TMEM_NEW_POOL )
-    {
-        op->uuid[0] = raw->u.creat.uuid[0];
-        op->uuid[1] = raw->u.creat.uuid[1];
-        op->flags = raw->u.creat.flags;
-    }
-    else
-    {
-        op->oid[0] = raw->u.gen.oid.oid[0];
-        op->oid[1] = raw->u.gen.oid.oid[1];
-        op->oid[2] = raw->u.gen.oid.oid[2];
-        op->index = raw->u.gen.index;
-        op->frame = raw->u.gen.cmfn;
-    }
+    TMEM_ENGINE_DECODE_OP(op, raw);
 }
 
 void hg_init(struct hguest *g, uint16_t domid, uint64_t nr_frames)

@@ -19,7 +19,7 @@ struct hguest {
 /* A guest with nr_frames frames of memory. */
 /*
  * Decode a guest's raw 56-byte struct tmem_op (tests/abi/abi_tmem.h) into
- * an engine operation, field by field as the Xen glue's DECODE_TMEM_OP does.
+ * an engine operation, with the Xen glue's own TMEM_ENGINE_DECODE_OP.
  */
 struct abi_tmem_op;
 void h_decode_guest_op(const struct abi_tmem_op *raw,

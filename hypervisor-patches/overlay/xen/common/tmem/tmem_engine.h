@@ -84,6 +84,32 @@ struct tmem_engine_op {
     uint32_t flags;          /* NEW_POOL */
 };
 
+/*
+ * Decode a guest's struct tmem_op into *eop (zeroed by the caller), field
+ * by field.  The 64-bit and the 32-bit guest structures, and the raw one
+ * the userspace harness builds, have the same member names and differ
+ * only in layout (cmfn's width, the alignment of 64-bit members), so this
+ * one decoder serves them all.
+ */
+#define TMEM_ENGINE_DECODE_OP(eop, op) do {             \
+    (eop)->cmd = (op)->cmd;                             \
+    (eop)->pool_id = (op)->pool_id;                     \
+    if ( (op)->cmd == TMEM_ENGINE_CMD_NEW_POOL )        \
+    {                                                   \
+        (eop)->uuid[0] = (op)->u.creat.uuid[0];         \
+        (eop)->uuid[1] = (op)->u.creat.uuid[1];         \
+        (eop)->flags = (op)->u.creat.flags;             \
+    }                                                   \
+    else                                                \
+    {                                                   \
+        (eop)->oid[0] = (op)->u.gen.oid.oid[0];         \
+        (eop)->oid[1] = (op)->u.gen.oid.oid[1];         \
+        (eop)->oid[2] = (op)->u.gen.oid.oid[2];         \
+        (eop)->index = (op)->u.gen.index;               \
+        (eop)->frame = (op)->u.gen.cmfn;                \
+    }                                                   \
+} while ( 0 )
+
 /* Control (sysctl) sub-operations, historic numbering. */
 #define TMEM_ENGINE_CTL_THAW                 0
 #define TMEM_ENGINE_CTL_FREEZE               1

@@ -137,30 +137,6 @@ static int tmem_op_allowed(void)
     return xsm_tmem_op(XSM_HOOK);
 }
 
-/*
- * The native and the 32-bit guest structures have the same fields and
- * differ only in layout (cmfn's width, the alignment of 64-bit members), so
- * one field-by-field translation serves both handlers.
- */
-#define DECODE_TMEM_OP(eop, op) do {                \
-    (eop)->cmd = (op)->cmd;                         \
-    (eop)->pool_id = (op)->pool_id;                 \
-    if ( (op)->cmd == TMEM_NEW_POOL )               \
-    {                                               \
-        (eop)->uuid[0] = (op)->u.creat.uuid[0];     \
-        (eop)->uuid[1] = (op)->u.creat.uuid[1];     \
-        (eop)->flags = (op)->u.creat.flags;         \
-    }                                               \
-    else                                            \
-    {                                               \
-        (eop)->oid[0] = (op)->u.gen.oid.oid[0];     \
-        (eop)->oid[1] = (op)->u.gen.oid.oid[1];     \
-        (eop)->oid[2] = (op)->u.gen.oid.oid[2];     \
-        (eop)->index = (op)->u.gen.index;           \
-        (eop)->frame = (op)->u.gen.cmfn;            \
-    }                                               \
-} while ( 0 )
-
 long do_tmem_op(XEN_GUEST_HANDLE_PARAM(void) uops)
 {
     struct tmem_op op;
@@ -176,7 +152,7 @@ long do_tmem_op(XEN_GUEST_HANDLE_PARAM(void) uops)
     if ( copy_from_guest(&op, uops, 1) )
         return -EFAULT;
 
-    DECODE_TMEM_OP(&eop, &op);
+    TMEM_ENGINE_DECODE_OP(&eop, &op);
 
     return tmem_guest_call(&eop, uops);
 }
@@ -202,7 +178,7 @@ int compat_tmem_op(XEN_GUEST_HANDLE_PARAM(void) uops)
     if ( copy_from_guest(&op, uops, 1) )
         return -EFAULT;
 
-    DECODE_TMEM_OP(&eop, &op);
+    TMEM_ENGINE_DECODE_OP(&eop, &op);
 
     return tmem_guest_call(&eop, uops);
 }
