@@ -29,7 +29,7 @@
 #include <xen/page.h>
 #include <xen/xen.h>
 
-#include "abi_tmem.h"
+#include "abi_hcall.h"
 
 static bool verbose;
 module_param(verbose, bool, 0444);
@@ -61,8 +61,7 @@ struct abi_ctx {
 
 long abi_tmem_op(struct abi_ctx *ctx, struct abi_tmem_op *op)
 {
-	/* The raw 56-byte layout is exactly what hypercall 38 takes. */
-	return _hypercall1(int, tmem_op, op);
+	return abi_hcall(op);
 }
 
 uint64_t abi_page_frame(struct abi_ctx *ctx, unsigned int i)

@@ -48,7 +48,7 @@
 #include <xen/page.h>
 #include <xen/xen.h>
 
-#include "abi_tmem.h"
+#include "abi_hcall.h"
 
 static char *mode = "latency";
 module_param(mode, charp, 0444);
@@ -108,23 +108,13 @@ MODULE_PARM_DESC(done, "1 once the work is done");
 
 static int bench_pool = -1;
 
-static long bench_call(struct abi_tmem_op *t)
-{
-	/* The raw 56-byte layout is exactly what hypercall 38 takes. */
-	return _hypercall1(int, tmem_op, t);
-}
-
 static long bench_page_op(u32 cmd, u32 index, struct page *page)
 {
 	struct abi_tmem_op t;
 
-	memset(&t, 0, sizeof(t));
-	t.cmd = cmd;
-	t.pool_id = bench_pool;
-	t.u.gen.oid.oid[0] = BENCH_OID;
-	t.u.gen.index = index;
-	t.u.gen.cmfn = xen_page_to_gfn(page);
-	return bench_call(&t);
+	abi_page_op(&t, cmd, bench_pool, BENCH_OID, index,
+		    xen_page_to_gfn(page));
+	return abi_hcall(&t);
 }
 
 /* Page i's content: not same-filled, so that Xen stores a data page. */
@@ -315,10 +305,8 @@ static int __init tmem_bench_init(void)
 		return -EINVAL;
 	}
 
-	memset(&t, 0, sizeof(t));
-	t.cmd = ABI_TMEM_NEW_POOL;
-	t.u.creat.flags = ABI_POOL_FLAGS(1, 0);
-	pool_rc = (int)bench_call(&t);
+	abi_new_pool_op(&t, ABI_POOL_FLAGS(1, 0), 0, 0);
+	pool_rc = (int)abi_hcall(&t);
 	if (pool_rc < 0) {
 		pr_info("NEW_POOL: %d, nothing timed\n", pool_rc);
 		done = 1;
@@ -339,10 +327,8 @@ static int __init tmem_bench_init(void)
 	if (dst)
 		__free_page(dst);
 
-	memset(&t, 0, sizeof(t));
-	t.cmd = ABI_TMEM_DESTROY_POOL;
-	t.pool_id = bench_pool;
-	bench_call(&t);
+	abi_page_op(&t, ABI_TMEM_DESTROY_POOL, bench_pool, 0, 0, 0);
+	abi_hcall(&t);
 	done = 1;
 	return rc;
 }

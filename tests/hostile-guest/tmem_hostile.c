@@ -101,6 +101,7 @@
 #include <xen/page.h>
 #include <xen/xen.h>
 
+#include "abi_hcall.h"
 #include "hostile_logic.h"
 
 static unsigned int seconds = 30;
@@ -334,8 +335,7 @@ static u32 hrange(struct hostile *h, u32 n)
 static long hostile_call(struct hostile *h, enum hostile_op op,
 			 struct abi_tmem_op *t)
 {
-	/* The raw 56-byte layout is exactly what hypercall 38 takes. */
-	long rc = _hypercall1(int, tmem_op, t);
+	long rc = abi_hcall(t);
 
 	h->table[op][hostile_rc_bucket(rc)]++;
 	WRITE_ONCE(ops, ops + 1);
@@ -373,12 +373,8 @@ static bool hostile_violation(struct hostile *h, enum hostile_op op,
 static void hostile_page_op(struct hostile *h, struct abi_tmem_op *t,
 			    u32 cmd, int pool, u64 key, u64 frame)
 {
-	memset(t, 0, sizeof(*t));
-	t->cmd = cmd;
-	t->pool_id = pool;
-	t->u.gen.oid.oid[0] = hostile_key_obj(key);
-	t->u.gen.index = hostile_key_index(key);
-	t->u.gen.cmfn = frame;
+	abi_page_op(t, cmd, pool, hostile_key_obj(key), hostile_key_index(key),
+		    frame);
 	/* Unused by the ABI: whole pages only.  Must be ignored. */
 	if (!hrange(h, 4)) {
 		t->u.gen.tmem_offset = hr32(h);

@@ -73,7 +73,7 @@
 #include <xen/page.h>
 #include <xen/xen.h>
 
-#include "abi_tmem.h"
+#include "abi_hcall.h"
 #include "shared_logic.h"
 
 static char *uuid;
@@ -142,12 +142,6 @@ enum shared_mode { MODE_PROBE, MODE_PUT, MODE_GET };
 #define SHARED_MAX_PAGES	BIT(20)
 #define SHARED_MAX_REPORTS	8
 
-static long shared_call(struct abi_tmem_op *t)
-{
-	/* The raw 56-byte layout is exactly what hypercall 38 takes. */
-	return _hypercall1(int, tmem_op, t);
-}
-
 static void shared_error(long rc)
 {
 	if (!first_error)
@@ -157,12 +151,7 @@ static void shared_error(long rc)
 static void shared_page_op(struct abi_tmem_op *t, u32 cmd, u32 index,
 			   u64 frame)
 {
-	memset(t, 0, sizeof(*t));
-	t->cmd = cmd;
-	t->pool_id = pool;
-	t->u.gen.oid.oid[0] = SHARED_OID;
-	t->u.gen.index = index;
-	t->u.gen.cmfn = frame;
+	abi_page_op(t, cmd, pool, SHARED_OID, index, frame);
 }
 
 static void shared_put(struct page *page)
@@ -174,7 +163,7 @@ static void shared_put(struct page *page)
 	for (i = 0; i < pages; i++) {
 		shared_fill(page_address(page), seed, i);
 		shared_page_op(&t, ABI_TMEM_PUT_PAGE, i, xen_page_to_gfn(page));
-		rc = shared_call(&t);
+		rc = abi_hcall(&t);
 		if (rc == 1) {
 			puts_ok++;
 		} else {
@@ -195,7 +184,7 @@ static void shared_get(struct page *page)
 	for (i = 0; i < pages; i++) {
 		shared_poison(page_address(page), i);
 		shared_page_op(&t, ABI_TMEM_GET_PAGE, i, xen_page_to_gfn(page));
-		rc = shared_call(&t);
+		rc = abi_hcall(&t);
 		if (rc == 1 && shared_check(w, seed, i)) {
 			gets_found++;
 		} else if (rc == 1) {
@@ -250,12 +239,8 @@ static int __init tmem_shared_init(void)
 		return -EINVAL;
 	}
 
-	memset(&t, 0, sizeof(t));
-	t.cmd = ABI_TMEM_NEW_POOL;
-	t.u.creat.uuid[0] = id[0];
-	t.u.creat.uuid[1] = id[1];
-	t.u.creat.flags = ABI_POOL_FLAGS(0, 1);
-	pool_rc = (int)shared_call(&t);
+	abi_new_pool_op(&t, ABI_POOL_FLAGS(0, 1), id[0], id[1]);
+	pool_rc = (int)abi_hcall(&t);
 	pool = pool_rc >= 0 ? pool_rc : -1;
 
 	if (pool >= 0 && m != MODE_PROBE) {
@@ -295,10 +280,8 @@ static void __exit tmem_shared_exit(void)
 		pr_info("unloaded, pool %d left to the hypervisor\n", pool);
 		return;
 	}
-	memset(&t, 0, sizeof(t));
-	t.cmd = ABI_TMEM_DESTROY_POOL;
-	t.pool_id = pool;
-	rc = shared_call(&t);
+	abi_page_op(&t, ABI_TMEM_DESTROY_POOL, pool, 0, 0, 0);
+	rc = abi_hcall(&t);
 	pr_info("unloaded, pool %d destroyed (DESTROY_POOL %ld)\n", pool, rc);
 }
 

@@ -68,7 +68,7 @@ GUEST_FILES := $(sort $(patsubst $(TOP)/%,%,$(wildcard \
 	$(addprefix $(TOP)/,$(GUEST_NEW_FILES)))))
 GUEST_PATCH_NAMES := $(shell sed -e 's/\#.*//' $(GUEST_SERIES) 2>/dev/null)
 GUEST_PATCHES := $(addprefix $(GUEST_PATCHDIR)/,$(GUEST_PATCH_NAMES))
-GUEST_MODULE_SRCS := $(wildcard $(GUEST_KDIR)/modules/*.c)
+GUEST_MODULE_SRCS := $(wildcard $(TOP)/tests/live-guest/*.c)
 GUEST_CHECK_FILES := $(filter %.c %.h,$(GUEST_FILES)) \
 	$(patsubst $(TOP)/%,%,$(GUEST_MODULE_SRCS))
 
@@ -142,17 +142,12 @@ $(GUEST_OBJ)/.config: $(GUEST_CONFIG) $(GUEST_STAMPS)/tree \
 			>$(GUEST_OBJ)/allnoconfig.log; \
 		$(GUEST_KDIR)/guest-config-check.sh $(GUEST_CONFIG) $@)
 
-# Out-of-tree test modules: M= points at a build directory holding a
-# symlink to the repo's Kbuild, so objects never land in the repo.
+# The live KUnit suite and the RAM backend (tests/live-guest, top-level
+# Kbuild), built by the recipe of every lab guest module
+# (tests/guest-module.mk) into $(GUEST_MODOBJ).
 guest-modules: guest
 	$(call guest_stage,test modules (M=$(GUEST_MODOBJ)),\
-		mkdir -p $(GUEST_MODOBJ); \
-		ln -sfn $(TOP)/Kbuild $(GUEST_MODOBJ)/Kbuild; \
-		for f in $(GUEST_MODULE_SRCS); do \
-			ln -sfn $$f $(GUEST_MODOBJ)/$$(basename $$f); \
-		done; \
-		$(GUEST_KMAKE) M=$(GUEST_MODOBJ) modules; \
-		ls -l $(GUEST_MODOBJ)/*.ko)
+		$(MAKE) --no-print-directory -C $(TOP)/tests/live-guest BUILD=$(BUILD))
 
 # Run from the patched work tree, whose kernel-parameters.txt documents
 # the driver's __setup() parameter.

@@ -3,8 +3,9 @@
  * tmem_live_test: KUnit tests of the hypervisor's tmem, from a guest.
  *
  * A loadable module (built with "make guest-modules", see the top-level
- * Kbuild) for the lab: load it in a guest running on Xen with tmem and it
- * checks, with its own pools, the behaviour the guest driver relies on:
+ * Kbuild; its hypercalls are tests/abi/abi_hcall.h's) for the lab: load
+ * it in a guest running on Xen with tmem and it checks, with its own
+ * pools, the behaviour the guest driver relies on:
  * put/get round trips, exclusive gets from private ephemeral pools,
  * persistent pages staying, replacement, page and object flushes, and
  * refusal of bad pools and flags.  On a hypervisor without tmem every test
@@ -22,31 +23,24 @@
 #include <xen/tmem.h>
 #include <xen/xen.h>
 
+#include "abi_hcall.h"
+
 static int tlt_op(u32 cmd, int pool, u64 oid0, u32 index, struct page *page)
 {
-	struct tmem_op op;
+	struct abi_tmem_op op;
 
-	memset(&op, 0, sizeof(op));
-	op.cmd = cmd;
-	op.pool_id = pool;
-	op.u.gen.oid[0] = oid0;
-	op.u.gen.index = index;
-	if (page)
-		set_xen_guest_handle(op.u.gen.gmfn,
-				     (void *)xen_page_to_gfn(page));
-	return HYPERVISOR_tmem_op(&op);
+	abi_page_op(&op, cmd, pool, oid0, index,
+		    page ? xen_page_to_gfn(page) : 0);
+	return abi_hcall(&op);
 }
 
 static int tlt_new_pool(u32 flags)
 {
-	struct tmem_op op;
+	struct abi_tmem_op op;
 
-	memset(&op, 0, sizeof(op));
-	op.cmd = TMEM_NEW_POOL;
-	op.u.new.uuid[0] = TMEM_POOL_PRIVATE_UUID;
-	op.u.new.uuid[1] = TMEM_POOL_PRIVATE_UUID;
-	op.u.new.flags = flags;
-	return HYPERVISOR_tmem_op(&op);
+	abi_new_pool_op(&op, flags, TMEM_POOL_PRIVATE_UUID,
+			TMEM_POOL_PRIVATE_UUID);
+	return abi_hcall(&op);
 }
 
 struct tlt_ctx {
