@@ -1,7 +1,14 @@
 # make bench-e2e, dom0 side: the same guest (kernel, 128 MiB, disks) runs the
-# same workloads under four configurations in one boot, then with virtswap
-# as its swap disk (built in); and Debian's stock 6.12 kernel with virtswap
-# runs workload (a); one BENCH line each.
+# same workloads under five configurations, three rounds interleaved (disk,
+# zswap, tmem, tmem-lzo, zswap-capped, then again) in one boot; then with
+# virtswap as its swap disk (built in) and Debian's stock 6.12 kernel with
+# virtswap running workload (a), once each; one BENCH line per run, with its
+# round. e2e-report.py reports medians with min and max.
+# zswap-capped is the like-for-like zswap: the guest is given, as RAM, the
+# host memory tmem-lzo took at its peak in the same round, and zswap's pool
+# may hold just that much (max_pool_percent).
+# tmem_host_mib is the peak: dom0 samples Xen's free memory every second
+# while workload (a) runs.
 # The guest's disks are real disks: QEMU opens their files with cache=none
 # (O_DIRECT on the host's block device), so swap writes reach the disk
 # instead of the host's page cache (the tests' cache=unsafe). On the 2-core
@@ -9,30 +16,51 @@
 # 37.9 s with cache=unsafe and 38.9 s with cache=none (its disk is fast).
 # lab-xen: tmem
 # lab-memory: 2048
-# lab-timeout: 1500
+# lab-timeout: 5400
 # lab-disks: swap:512M data:@data-fileset
 # lab-disk-cache: none
 . /lab/dom0-lib.sh
 
-# run_config NAME GUEST_CMDLINE COMPRESS(0|1|-)
+ROUNDS=3
+GUEST_MIB=128
+
+# wait_sampling NAME KEY TIMEOUT: guest_wait_for, sampling Xen's free
+# memory each second meanwhile; the lowest in min_free.
+wait_sampling() {
+	min_free=$(free_mib)
+	start=$(date +%s)
+	until [ -n "$(guest_result "$1" "$2")" ]; do
+		f=$(free_mib)
+		if [ -n "$f" ] && [ "$f" -lt "$min_free" ]; then
+			min_free=$f
+		fi
+		xl domid "$1" >/dev/null 2>&1 || return 1
+		[ $(($(date +%s) - start)) -lt "$3" ] || return 1
+		sleep 1
+	done
+}
+
+# run_config CONFIG ROUND GUEST_CMDLINE COMPRESS(0|1|-) [MEMORY_MIB]
 run_config() {
 	cfg=$1
+	round=$2
 	name=b-$cfg
-	guest_start "$name" 128 "$2 lab.run=bench lab.inspect=1" /dev/vda /dev/vdb || return 1
+	guest_start "$name" "${5:-$GUEST_MIB}" "$3 lab.run=bench lab.inspect=1" /dev/vda /dev/vdb || return 1
 	guest_wait_for "$name" swapon 120 || return 1
 	# A configuration that was not set up as named yields no figures:
 	# e2e-report.py refuses a BENCH line whose configured is not ok.
 	configured=ok
 	# The frontswap pool (and so the tmem client) exists from swapon on.
-	if [ "$3" != - ] && ! xl tmem-set -p "$3" "$name"; then
-		lab_note "xl tmem-set -p $3 $name failed"
+	if [ "$4" != - ] && ! xl tmem-set -p "$4" "$name"; then
+		lab_note "xl tmem-set -p $4 $name failed"
 		configured=tmem-set-failed
 	fi
-	guest_signal "$name" configured || configured=signal-failed
 	f1=$(free_mib)
+	guest_signal "$name" configured || configured=signal-failed
+	wait_sampling "$name" a_seconds 1200 || configured=no-workload-a
+	host_mib=$((f1 - min_free))
 	guest_wait_for "$name" counters_done 1200
-	f2=$(free_mib)
-	xl tmem-list -l -a > "/tmp/tmem-$cfg.txt" 2>&1
+	xl tmem-list -l -a > "/tmp/tmem-$cfg-$round.txt" 2>&1
 	guest_signal "$name" released
 	guest_wait "$name" 60
 	r() { guest_result "$name" "$1"; }
@@ -48,23 +76,37 @@ run_config() {
 		"b_pass1_read_kib=$(r b_pass1_read_kib) b_pass2_read_kib=$(r b_pass2_read_kib)" \
 		"b_mismatches=$bm" \
 		"b_cleancache_gets=$(r b_cleancache_gets) b_cleancache_puts=$(r b_cleancache_puts)" \
-		"tmem_host_mib=$((f1 - f2)) guest_rc=$(r guest_rc) configured=$configured"
+		"tmem_host_mib=$host_mib guest_rc=$(r guest_rc) configured=$configured" \
+		"round=$round guest_mib=${5:-$GUEST_MIB}"
 }
 
-lab_plan 6
-lab_ok "config disk ran" run_config disk "" -
-lab_ok "config zswap ran" run_config zswap "zswap.enabled=1 zswap.compressor=lzo" -
-lab_ok "config tmem ran" run_config tmem "tmem=1" 0
-lab_ok "config tmem-lzo ran" run_config tmem-lzo "tmem=1" 1
+lab_plan $((5 * ROUNDS + 2))
+for round in $(seq "$ROUNDS"); do
+	lab_ok "round $round: config disk ran" run_config disk "$round" "" -
+	lab_ok "round $round: config zswap ran" run_config zswap "$round" \
+		"zswap.enabled=1 zswap.compressor=lzo" -
+	lab_ok "round $round: config tmem ran" run_config tmem "$round" "tmem=1" 0
+	lab_ok "round $round: config tmem-lzo ran" run_config tmem-lzo "$round" "tmem=1" 1
+	# The host memory tmem-lzo took at its peak, given to the guest as RAM
+	# with zswap's pool capped at it.
+	cap_mib=$host_mib
+	[ "$cap_mib" -gt 0 ] 2>/dev/null || cap_mib=1
+	pct=$((cap_mib * 100 / (GUEST_MIB + cap_mib)))
+	[ "$pct" -gt 0 ] || pct=1
+	lab_note "round $round: zswap-capped gets $cap_mib MiB more RAM, max_pool_percent=$pct"
+	lab_ok "round $round: config zswap-capped ran" run_config zswap-capped "$round" \
+		"zswap.enabled=1 zswap.compressor=lzo zswap.max_pool_percent=$pct" - \
+		$((GUEST_MIB + cap_mib))
+done
 # virtswap as the swap disk: built into the project's kernel, to weigh the
 # driver against frontswap on the same kernel; then on Debian's unpatched
 # 6.12 (workload (a) only there).
-lab_ok "config virtswap-own ran" run_config virtswap-own "lab.virtswap=1" -
+lab_ok "config virtswap-own ran" run_config virtswap-own 1 "lab.virtswap=1" -
 GUEST_KERNEL="$LAB_GUEST_DIR/vmlinuz-stock-6.12"
 export GUEST_KERNEL
-lab_ok "config virtswap ran" run_config virtswap "lab.virtswap=1" -
+lab_ok "config virtswap ran" run_config virtswap 1 "lab.virtswap=1" -
 unset GUEST_KERNEL
-for c in disk zswap tmem tmem-lzo virtswap-own virtswap; do
-	sed "s/^/LAB: # tmem-list $c: /" "/tmp/tmem-$c.txt" | head -n 12
+for c in disk zswap tmem tmem-lzo zswap-capped virtswap-own virtswap; do
+	sed "s/^/LAB: # tmem-list $c: /" "/tmp/tmem-$c-1.txt" | head -n 12
 done
 lab_finish
