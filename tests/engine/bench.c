@@ -57,12 +57,10 @@ struct key {
 
 static struct key *keys;
 
+/* A fixed pseudo-random function of x: one step of corpus.h's generator. */
 static uint64_t mix64(uint64_t x)
 {
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
+    return corpus_rng(&x);
 }
 
 static unsigned long sparse_object_pages(unsigned long j)
@@ -133,6 +131,7 @@ struct result {
     double put_ns, get_ns, flush_ns;
     double meta_per_page, meta_xmalloc_per_page;
     long data_pages;
+    unsigned long objects;
 };
 
 static struct result run_engine(unsigned long n, int compress,
@@ -144,7 +143,7 @@ static struct result run_engine(unsigned long n, int compress,
     double t0;
 
     memset(&r, 0, sizeof(r));
-    make_keys(set, n);
+    r.objects = make_keys(set, n);
     pool = hg_new_pool(&g, H_FLAGS(1, 0), 0, 0);
     hc_set_info(CLIENT, 10, compress ? TMEM_ENGINE_CLIENT_COMPRESS : 0);
 
@@ -187,6 +186,17 @@ static struct result run_engine(unsigned long n, int compress,
     r.flush_ns = (now_s() - t0) * 1e9 / n;
     hg_destroy_pool(&g, (int32_t)pool);
     return r;
+}
+
+/* One uncompressed run over a key set other than the dense one. */
+static void print_key_set(unsigned long n, const char *what,
+                          const struct result *r)
+{
+    printf("\n%lu pages stored, %s over %lu objects\n", n, what, r->objects);
+    printf("  uncompressed: put %7.0f ns  get %7.0f ns  flush %6.0f ns; "
+           "metadata %.1f bytes/page (%.1f as Xen's xmalloc holds it)\n",
+           r->put_ns, r->get_ns, r->flush_ns, r->meta_per_page,
+           r->meta_xmalloc_per_page);
 }
 
 #define REPS 3
@@ -411,23 +421,13 @@ int main(int argc, char **argv)
             else
                 best_of(&rnd[s], &a);
         }
-        printf("\n%lu pages stored, random keys over %lu objects\n",
-               scales[s], make_keys(KEYS_RANDOM, scales[s]));
-        printf("  uncompressed: put %7.0f ns  get %7.0f ns  flush %6.0f ns; "
-               "metadata %.1f bytes/page (%.1f as Xen's xmalloc holds it)\n",
-               rnd[s].put_ns, rnd[s].get_ns, rnd[s].flush_ns,
-               rnd[s].meta_per_page, rnd[s].meta_xmalloc_per_page);
+        print_key_set(scales[s], "random keys", &rnd[s]);
     }
     r4r = (rnd[2].put_ns + rnd[2].get_ns) / (rnd[0].put_ns + rnd[0].get_ns);
 
     /* Metadata only: it does not depend on the timing, one run is enough. */
     sp = run_engine(scales[2], 0, KEYS_SPARSE);
-    printf("\n%lu pages stored, sparse cleancache-like keys over %lu "
-           "objects\n", scales[2], make_keys(KEYS_SPARSE, scales[2]));
-    printf("  uncompressed: put %7.0f ns  get %7.0f ns  flush %6.0f ns; "
-           "metadata %.1f bytes/page (%.1f as Xen's xmalloc holds it)\n",
-           sp.put_ns, sp.get_ns, sp.flush_ns, sp.meta_per_page,
-           sp.meta_xmalloc_per_page);
+    print_key_set(scales[2], "sparse cleancache-like keys", &sp);
 
     printf("\nEvery time is the best of %d runs (%d for LZO); put and get are "
            "from one run. engine_putget_vs_memcpy is the engine alone "

@@ -24,20 +24,13 @@
 ROUNDS=3
 GUEST_MIB=128
 
-# wait_sampling NAME KEY TIMEOUT: guest_wait_for, sampling Xen's free
-# memory each second meanwhile; the lowest in min_free.
-wait_sampling() {
-	min_free=$(free_mib)
-	start=$(date +%s)
-	until [ -n "$(guest_result "$1" "$2")" ]; do
-		f=$(free_mib)
-		if [ -n "$f" ] && [ "$f" -lt "$min_free" ]; then
-			min_free=$f
-		fi
-		xl domid "$1" >/dev/null 2>&1 || return 1
-		[ $(($(date +%s) - start)) -lt "$3" ] || return 1
-		sleep 1
-	done
+# sample_free: the lowest of Xen's free memory seen so far, in min_free
+# (run by guest_wait_for at each poll while workload (a) runs).
+sample_free() {
+	free_now=$(free_mib)
+	if [ -n "$free_now" ] && [ "$free_now" -lt "$min_free" ]; then
+		min_free=$free_now
+	fi
 }
 
 # run_config CONFIG ROUND GUEST_CMDLINE COMPRESS(0|1|-) [MEMORY_MIB]
@@ -57,7 +50,10 @@ run_config() {
 	fi
 	f1=$(free_mib)
 	guest_signal "$name" configured || configured=signal-failed
-	wait_sampling "$name" a_seconds 1200 || configured=no-workload-a
+	min_free=$f1
+	GUEST_WAIT_EACH=sample_free
+	guest_wait_for "$name" a_seconds 1200 || configured=no-workload-a
+	GUEST_WAIT_EACH=
 	host_mib=$((f1 - min_free))
 	guest_wait_for "$name" counters_done 1200
 	xl tmem-list -l -a > "/tmp/tmem-$cfg-$round.txt" 2>&1

@@ -153,10 +153,12 @@ lab_finish() {
 
 # guest_wait_for NAME KEY TIMEOUT_S: wait until the guest reports RESULT KEY=.
 # A guest that reports it and then ends at once may be gone before the
-# loop looks again: its report is then looked for once more.
+# loop looks again: its report is then looked for once more. With
+# GUEST_WAIT_EACH set, that command runs at each poll (a sampler, say).
 guest_wait_for() {
 	start=$(date +%s)
 	until [ -n "$(guest_result "$1" "$2")" ]; do
+		${GUEST_WAIT_EACH:+$GUEST_WAIT_EACH}
 		if ! xl domid "$1" >/dev/null 2>&1; then
 			[ -n "$(guest_result "$1" "$2")" ]
 			return
