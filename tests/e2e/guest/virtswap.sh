@@ -30,6 +30,11 @@ else
 	insmod "/lab/kmod/$(uname -r)/virtswap.ko" $args
 	echo "RESULT virtswap_insmod_rc=$?"
 fi
+# With lab.latemax=1 dom0 raises this guest's maximum only after its balloon
+# driver started, and says so; no page may reach tmem before that.
+if [ "$(lab_arg latemax)" = 1 ]; then
+	labwait maxmem 120 >/dev/null || echo "RESULT maxmem_signal=missing"
+fi
 mkswap /dev/virtswap0 >/dev/null && swapon /dev/virtswap0 || { echo "RESULT swapon=failed"; exit 1; }
 echo "RESULT swapon=ok"
 memstress_filled /tmp/ms.out -m 256 -s 42 -w /tmp/go
