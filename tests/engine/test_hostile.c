@@ -420,6 +420,7 @@ static long bounded_guest_op(struct hguest *g, uint32_t cmd, int32_t pool,
         t = tmem_env_user_now_ns();
         rc = tmem_engine_guest_op(&g->caller, g->caller.domid, &op);
         t = tmem_env_user_now_ns() - t;
+        tmem_engine_note_call_ns(TMEM_ENGINE_CALL_GUEST, cmd, t);
         if ( before - h_pages_in_use() > b->max_freed )
             b->max_freed = before - h_pages_in_use();
         if ( t > b->max_ns )
@@ -443,7 +444,7 @@ static void test_teardown_bounded(void)
     struct call_bound b;
     struct hguest g, other;
     unsigned int i, bad = 0;
-    long rc, before, max_freed;
+    long rc, before, max_freed, work_max;
     uint64_t max_ns = 0;
 
     hg_init(&g, 45, FRAMES);
@@ -512,6 +513,7 @@ static void test_teardown_bounded(void)
         before = h_pages_in_use();
         rc = tmem_engine_client_destroy_step(45);
         t = tmem_env_user_now_ns() - t;
+        tmem_engine_note_call_ns(TMEM_ENGINE_CALL_KILL, 0, t);
         if ( before - h_pages_in_use() > b.max_freed )
             b.max_freed = before - h_pages_in_use();
         if ( t > max_ns )
@@ -532,17 +534,26 @@ static void test_teardown_bounded(void)
     CHECK_EQ(hg_get(&other, 0, 7, 7, 2), 1);
     CHECK(!memcmp(hg_frame(&other, 2), hg_frame(&other, 1), 4096),
           "other guest's page");
-    /* LIST's Lc is the longest call the environment timed. */
+    /*
+     * LIST's Lc is the longest call the environment timed; Wm the most
+     * work units one call did: whole teardown budgets, never more than
+     * one call may do.
+     */
     {
-        static char text[4096];
+        static char text[8192];
 
-        CHECK(hc_list(TMEM_ENGINE_CLI_ID_ALL, 0, text, sizeof(text)) > 0,
+        CHECK(hc_list(TMEM_ENGINE_CLI_ID_ALL, 1, text, sizeof(text)) > 0,
               "list");
         CHECK(h_list_value(text, "G=", "Lc") >= 0, "Lc in G=:\n%s", text);
+        work_max = h_list_value(text, "G=", "Wm");
+        CHECK(work_max >= TMEM_ENGINE_REAP_BUDGET &&
+              work_max <= CALL_MAX_PAGES, "Wm %ld in G=:\n%s", work_max,
+              text);
     }
     printf("test_hostile: teardown of %u pages: at most %ld pages freed by "
-           "one call (bound %d), longest call %lu us\n", NPAGES, max_freed,
-           CALL_MAX_PAGES, (unsigned long)(max_ns / 1000));
+           "one call (bound %d), longest call %lu us, most work units in "
+           "one call %ld\n", NPAGES, max_freed, CALL_MAX_PAGES,
+           (unsigned long)(max_ns / 1000), work_max);
     hg_free(&g);
     hg_free(&other);
     restart();

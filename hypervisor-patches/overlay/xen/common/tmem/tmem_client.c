@@ -65,6 +65,8 @@ struct tmem_client *tmem_client_get_or_create(uint16_t cli_id)
     tmem_rwspin_init(&c->pools_lock);
     tmem_lru_register(&c->lru, TMEM_ENGINE_DEFAULT_WEIGHT);
     tmem_global.clients[cli_id] = c;
+    /* Under the global write lock, as every creation: an exact maximum. */
+    tmem_stat_max(&tmem_global.client_ids_end, (long)cli_id + 1);
     return c;
 }
 
@@ -389,6 +391,7 @@ long tmem_client_reap(uint16_t cli_id)
             pending = true;
     }
     tmem_rwspin_read_unlock(&c->pools_lock);
+    tmem_call_work(work);
     if ( emptied )
     {
         /* Once the client's readers are out, none can reach the pools. */

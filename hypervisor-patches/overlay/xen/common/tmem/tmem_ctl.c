@@ -172,11 +172,13 @@ static void tmem_list_client(struct tmem_text *t, struct tmem_client *c,
 static void tmem_list_global(struct tmem_text *t, bool use_long)
 {
     struct tmem_global_stats *st = &tmem_global.st;
-    unsigned int i, j;
+    unsigned int i, j, n;
     long meta = 0;
 
     /* Every account, dying clients and pools included: all of it is held. */
-    for ( i = 0; i < TMEM_ENGINE_MAX_CLIENTS; i++ )
+    n = tmem_client_ids_end();
+    tmem_call_work(n + TMEM_ENGINE_MAX_SHARED_POOLS);
+    for ( i = 0; i < n; i++ )
         if ( tmem_global.clients[i] )
             meta += RD(&tmem_global.clients[i]->meta.bytes);
     tmem_spin_lock(&tmem_global.shared_lock);
@@ -219,6 +221,9 @@ static void tmem_list_global(struct tmem_text *t, bool use_long)
                      RD(&st->call_kind_ns[TMEM_ENGINE_CALL_RECLAIM]) / 1000);
         tmem_text_kv(t, "Ln", GC(TMEM_GC_CALLS));
         tmem_text_kv(t, "L1", GC(TMEM_GC_CALLS_OVER_1MS));
+        tmem_text_kv(t, "Lw", RD(&st->call_max_work));
+        tmem_text_kv(t, "Wm", RD(&st->work_max));
+        tmem_text_kv(t, "Wt", RD(&st->work_max_ns) / 1000);
     }
     tmem_text_putc(t, '\n');
 
@@ -247,14 +252,16 @@ static long tmem_ctl_list(struct tmem_engine_ctl *ctl)
     struct tmem_text t = { ctl->buf, ctl->buf_len, 0 };
     bool use_long = ctl->arg != 0;
     struct tmem_client *c;
-    unsigned int i;
+    unsigned int i, n;
 
     if ( !ctl->buf || !ctl->buf_len )
         return -TMEM_EINVAL;
     if ( ctl->cli_id == TMEM_ENGINE_CLI_ID_ALL )
     {
         tmem_list_global(&t, use_long);
-        for ( i = 0; i < TMEM_ENGINE_MAX_CLIENTS; i++ )
+        n = tmem_client_ids_end();
+        tmem_call_work(n);
+        for ( i = 0; i < n; i++ )
             if ( (c = tmem_client_get((uint16_t)i)) != NULL )
                 tmem_list_client(&t, c, use_long);
     }
@@ -491,7 +498,7 @@ static long tmem_ctl_client_op(struct tmem_client *c,
 /* DESTROY of one client or of all: one bounded step each call. */
 static long tmem_ctl_destroy(uint32_t cli_id)
 {
-    unsigned int i, first = 0, last = TMEM_ENGINE_MAX_CLIENTS;
+    unsigned int i, first = 0, last = tmem_client_ids_end();
     bool found = false;
     long rc = 0;
 
@@ -500,6 +507,7 @@ static long tmem_ctl_destroy(uint32_t cli_id)
         first = TMEM_NOSPEC(cli_id, TMEM_ENGINE_MAX_CLIENTS);
         last = first + 1;
     }
+    tmem_call_work(last - first);
     for ( i = first; i < last; i++ )
     {
         tmem_read_lock(&tmem_global.lock);
@@ -519,7 +527,7 @@ long tmem_engine_control(struct tmem_engine_ctl *ctl)
 {
     struct tmem_client *c;
     bool all = ctl->cli_id == TMEM_ENGINE_CLI_ID_ALL;
-    unsigned int i;
+    unsigned int i, n;
     long rc = 0, r;
 
     if ( !tmem_engine_enabled || !tmem_global.initialised )
@@ -590,7 +598,9 @@ long tmem_engine_control(struct tmem_engine_ctl *ctl)
     if ( all )
     {
         /* FREEZE, THAW, SET_META_LIMIT or SET_CLIENT_INFO of every client. */
-        for ( i = 0; i < TMEM_ENGINE_MAX_CLIENTS; i++ )
+        n = tmem_client_ids_end();
+        tmem_call_work(n);
+        for ( i = 0; i < n; i++ )
             if ( (c = tmem_client_get((uint16_t)i)) != NULL )
             {
                 r = tmem_ctl_client_op(c, ctl);

@@ -282,8 +282,9 @@ unsigned long tmem_engine_reclaim(unsigned long nr_pages);
  * kind below, with its command (guest or control; 0 otherwise): LIST shows
  * the longest as Lc, in microseconds, and with the long form the longest
  * of each kind (Lg Lt Lk Lr), the commands of the longest guest and
- * control calls (Lo Lq), the calls timed (Ln) and how many took over 1 ms
- * (L1).
+ * control calls (Lo Lq), the calls timed (Ln), how many took over 1 ms
+ * (L1), the work units of the longest call (Lw), and the most work units
+ * any call did (Wm) with that call's time (Wt, us).
  */
 #define TMEM_ENGINE_CALL_GUEST    0
 #define TMEM_ENGINE_CALL_CONTROL  1

@@ -160,7 +160,7 @@ static unsigned long tmem_evict_budget(unsigned long nr_pages)
 long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
                 bool relinquish)
 {
-    unsigned long freed = 0, fruitless = 0, budget;
+    unsigned long freed = 0, fruitless = 0, examined = 0, budget;
     unsigned int busy = 0;
     int r;
 
@@ -175,6 +175,7 @@ long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
             break;
         }
         r = tmem_evict_one(only);
+        examined++;
         if ( r == -1 )
             break;
         if ( r == -2 )
@@ -188,6 +189,7 @@ long tmem_evict(struct tmem_lru *only, unsigned long nr_pages,
         if ( r > 0 )
             fruitless = 0;
     }
+    tmem_call_work(examined);
     if ( relinquish )
         tmem_cnt_add(&tmem_global.cnt, TMEM_GC_RELINQ, (long)freed);
     return (long)freed;

@@ -216,17 +216,38 @@ long tmem_engine_guest_op(struct tmem_env_caller *caller, uint16_t client_id,
 
 void tmem_engine_note_call_ns(unsigned int kind, uint32_t cmd, uint64_t ns)
 {
+    struct tmem_global_stats *st = &tmem_global.st;
+    struct tmem_pcpu *pc = tmem_pcpu_mine();
+    long work = 0;
+
     if ( !tmem_global.initialised || kind >= TMEM_ENGINE_CALL_KINDS )
         return;
+    if ( pc )
+    {
+        work = (long)pc->call_work;
+        pc->call_work = 0;
+    }
     tmem_cnt_inc(&tmem_global.cnt, TMEM_GC_CALLS);
     if ( ns > 1000000 )
         tmem_cnt_inc(&tmem_global.cnt, TMEM_GC_CALLS_OVER_1MS);
-    tmem_stat_max(&tmem_global.st.call_max_ns, (long)ns);
-    if ( (long)ns > tmem_atomic_read(&tmem_global.st.call_kind_ns[kind]) )
+    /*
+     * Each pair below may tear under a race, harmlessly (statistics): they
+     * tell a call that did much work from one that only took long.
+     */
+    if ( (long)ns > tmem_atomic_read(&st->call_max_ns) )
     {
-        /* Statistics: the pair may tear under a race, harmlessly. */
-        tmem_atomic_set(&tmem_global.st.call_kind_ns[kind], (long)ns);
-        tmem_atomic_set(&tmem_global.st.call_kind_cmd[kind], (long)cmd);
+        tmem_atomic_set(&st->call_max_ns, (long)ns);
+        tmem_atomic_set(&st->call_max_work, work);
+    }
+    if ( work > tmem_atomic_read(&st->work_max) )
+    {
+        tmem_atomic_set(&st->work_max, work);
+        tmem_atomic_set(&st->work_max_ns, (long)ns);
+    }
+    if ( (long)ns > tmem_atomic_read(&st->call_kind_ns[kind]) )
+    {
+        tmem_atomic_set(&st->call_kind_ns[kind], (long)ns);
+        tmem_atomic_set(&st->call_kind_cmd[kind], (long)cmd);
     }
 }
 
@@ -295,7 +316,7 @@ void tmem_engine_exit(void)
 
     if ( !tmem_global.initialised )
         return;
-    for ( i = 0; i < TMEM_ENGINE_MAX_CLIENTS; i++ )
+    for ( i = 0; i < tmem_client_ids_end(); i++ )
         if ( tmem_global.clients[i] )
             tmem_engine_client_destroy((uint16_t)i);
     for ( i = 0; i < tmem_global.nr_scratch; i++ )

@@ -245,6 +245,7 @@ static void tmem_meta_make_room(struct tmem_pool *pool)
         if ( tmem_atomic_read(&m->bytes) + (long)TMEM_META_PUT_MAX <=
              tmem_atomic_read(&m->limit) )
             return;
+        tmem_call_work(1);
         if ( tmem_evict_one(pool->lru) == -1 )
             return;
     }
@@ -256,6 +257,7 @@ long tmem_pool_put(struct tmem_pool *pool, const uint64_t oid[3],
     long rc;
 
     tmem_cnt_inc(&pool->cnt, TMEM_PC_PUTS);
+    tmem_call_work(1);
     if ( !pool->persistent )
         tmem_meta_make_room(pool);
     if ( tmem_client_cap_take(pool) )
@@ -485,6 +487,7 @@ long tmem_pool_get(struct tmem_pool *pool, const uint64_t oid[3],
     long rc;
 
     tmem_cnt_inc(&pool->cnt, TMEM_PC_GETS);
+    tmem_call_work(1);
     if ( !tmem_atomic_read(&pool->st.pages) )
         return -TMEM_EEMPTY;
 
@@ -540,6 +543,7 @@ long tmem_pool_flush_page(struct tmem_pool *pool, const uint64_t oid[3],
     uint32_t h;
 
     tmem_cnt_inc(&pool->cnt, TMEM_PC_FLUSHES);
+    tmem_call_work(1);
     h = tmem_pool_unlink_index(pool, oid, index);
     if ( h )
     {

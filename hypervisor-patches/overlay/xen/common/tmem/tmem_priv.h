@@ -445,7 +445,15 @@ struct tmem_pcpu {
      * add here.
      */
     long data_pages;
-    uint8_t pad[48];                     /* 192 bytes: no shared lines */
+    /*
+     * Work units (loop steps: a page put, got, flushed, examined by
+     * eviction or released by teardown; a client or pool slot visited)
+     * of the engine call this slot's owner is in; taken and cleared when
+     * the environment notes the call's time, so that LIST can show the
+     * work of the longest call beside its time.
+     */
+    unsigned long call_work;
+    uint8_t pad[40];                     /* 192 bytes: no shared lines */
 };
 #define TMEM_PCPU_FOLD  32
 
@@ -458,6 +466,8 @@ struct tmem_global_stats {
     long call_max_ns;                    /* Lc (us): longest engine call */
     long call_kind_ns[TMEM_ENGINE_CALL_KINDS];   /* Lg Lt Lk Lr */
     long call_kind_cmd[TMEM_ENGINE_CALL_KINDS];  /* Lo Lq */
+    long call_max_work;                  /* Lw: work units of Lc's call */
+    long work_max, work_max_ns;          /* Wm Wt (us): most work in a call */
     long eph_pages, eph_pages_max;       /* Ec Em */
     long objs, objs_max;                 /* Oc Om */
     long pgds_max;                       /* Pm (Pc is the slab count) */
@@ -468,6 +478,7 @@ struct tmem_global_stats {
 struct tmem_global {
     tmem_rwlock_t lock;
     struct tmem_client **clients;        /* TMEM_ENGINE_MAX_CLIENTS */
+    long client_ids_end;                 /* 1 + highest id ever given */
     tmem_spinlock_t shared_lock;
     struct tmem_pool *shared[TMEM_ENGINE_MAX_SHARED_POOLS];
 
@@ -495,6 +506,15 @@ static inline void tmem_stat_max(long *max, long cur)
 {
     if ( tmem_atomic_read(max) < cur )
         tmem_atomic_set(max, cur);
+}
+
+/*
+ * Loops over every client stop here, not at TMEM_ENGINE_MAX_CLIENTS: ids
+ * follow domain ids, so a host's loops cost what its domains do.
+ */
+static inline unsigned int tmem_client_ids_end(void)
+{
+    return (unsigned int)tmem_atomic_read(&tmem_global.client_ids_end);
 }
 
 /*
@@ -539,6 +559,15 @@ static inline struct tmem_pcpu *tmem_pcpu_mine(void)
     unsigned int cpu = tmem_env_cpu_slot();
 
     return cpu < tmem_global.nr_pcpu ? &tmem_global.pcpu[cpu] : NULL;
+}
+
+/* The calling engine call did n more work units (struct tmem_pcpu). */
+static inline void tmem_call_work(unsigned long n)
+{
+    struct tmem_pcpu *pc = tmem_pcpu_mine();
+
+    if ( pc )
+        pc->call_work += n;
 }
 
 /* The object lock of an oid's hash. */

@@ -119,6 +119,7 @@ long tmem_pool_flush_object(struct tmem_pool *pool, const uint64_t oid[3])
     unsigned long work = 0;
     struct tmem_obj *obj;
     tmem_spinlock_t *lk;
+    long rc;
 
     tmem_cnt_inc(&pool->cnt, TMEM_PC_OBJ_FLUSHES);
     hash = tmem_oid_hash(pool, oid);
@@ -134,9 +135,10 @@ long tmem_pool_flush_object(struct tmem_pool *pool, const uint64_t oid[3])
     }
     tmem_spin_unlock(lk);
     /* What this flush, or an earlier one, could not free in its budget. */
-    if ( !tmem_pool_reap_dead(pool, &work, TMEM_ENGINE_REAP_BUDGET) )
-        return -TMEM_ERESTART;
-    return obj ? 1 : 0;
+    rc = tmem_pool_reap_dead(pool, &work, TMEM_ENGINE_REAP_BUDGET) ?
+         (obj ? 1 : 0) : -TMEM_ERESTART;
+    tmem_call_work(work);
+    return rc;
 }
 
 /*
