@@ -12,10 +12,6 @@
  *    by the 24-byte cleancache file key, a page its index (pages whose
  *    index does not fit 32 bits are not cached).
  *
- * With CONFIG_XEN_SELFBALLOONING, tmem.selfballooning and
- * tmem.selfshrinking (default on) start xen-selfballoon.c's self-ballooning
- * and, with frontswap on, its frontswap self-shrinking.
- *
  * Pages are named by frame: the machine frame in PV guests, the guest
  * frame in PVH/HVM guests (xen_page_to_gfn()).  A failed put sends the
  * page to disk, a failed get reads it from disk; errors are counted in
@@ -48,7 +44,6 @@
 #include <linux/workqueue.h>
 
 #include <asm/xen/hypercall.h>
-#include <xen/balloon.h>
 #include <xen/page.h>
 #include <xen/tmem.h>
 #include <xen/xen.h>
@@ -64,14 +59,6 @@ MODULE_PARM_DESC(frontswap, "Keep swapped-out pages in tmem (default on)");
 static bool cleancache = true;
 module_param(cleancache, bool, 0444);
 MODULE_PARM_DESC(cleancache, "Keep evicted clean page-cache pages in tmem (default on)");
-
-static bool selfballooning = true;
-module_param(selfballooning, bool, 0444);
-MODULE_PARM_DESC(selfballooning, "Balloon down toward committed memory (default on)");
-
-static bool selfshrinking = true;
-module_param(selfshrinking, bool, 0444);
-MODULE_PARM_DESC(selfshrinking, "Bring frontswap pages back once swap is quiet (default on)");
 
 /* ---- accounting ---------------------------------------------------- */
 
@@ -786,6 +773,18 @@ static inline void tmem_debugfs_init(void)
 /* ---- set-up ---------------------------------------------------------- */
 
 static bool tmem_active;
+static bool tmem_frontswap_active;
+
+/* What drivers built on tmem (xen-selfballoon.c) start from. */
+bool xen_tmem_active(void)
+{
+	return tmem_active;
+}
+
+bool xen_tmem_frontswap_active(void)
+{
+	return tmem_frontswap_active;
+}
 
 /*
  * A kernel started again in its domain (kexec) finds the pools of the one
@@ -848,7 +847,7 @@ static int __init xen_tmem_init(void)
 		else
 			cc_on = true;
 	}
-	xen_selfballoon_init(selfballooning, selfshrinking && fs_on);
+	tmem_frontswap_active = fs_on;
 	pr_info("enabled in a %s guest (%s frames): frontswap %s, cleancache %s\n",
 		xen_pv_domain() ? "PV" : (xen_pvh_domain() ? "PVH" : "HVM"),
 		xen_pv_domain() ? "machine" : "guest",

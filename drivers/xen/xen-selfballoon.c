@@ -22,8 +22,9 @@
  *
  * The knobs are in sysfs, /sys/devices/system/xen_memory/xen_memory0/
  * selfballoon/ (Documentation/ABI/stable/sysfs-devices-system-xen_memory);
- * the boot parameters tmem.selfballooning and tmem.selfshrinking say
- * whether each runs from boot.
+ * the boot parameters tmem.selfballooning and tmem.selfshrinking (default
+ * on) say whether each runs from boot once the tmem driver is on,
+ * self-shrinking only where frontswap uses tmem.
  */
 
 #define pr_fmt(fmt) "xen-selfballoon: " fmt
@@ -35,13 +36,27 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/swap.h>
 #include <linux/sysfs.h>
 #include <linux/workqueue.h>
 
 #include <xen/balloon.h>
+#include <xen/tmem.h>
 #include <xen/xen.h>
+
+/* The boot parameters keep the names the tmem driver of Linux 3.x gave. */
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "tmem."
+
+static bool boot_selfballooning = true;
+module_param_named(selfballooning, boot_selfballooning, bool, 0444);
+MODULE_PARM_DESC(selfballooning, "Balloon down toward committed memory (default on)");
+
+static bool boot_selfshrinking = true;
+module_param_named(selfshrinking, boot_selfshrinking, bool, 0444);
+MODULE_PARM_DESC(selfshrinking, "Bring frontswap pages back once swap is quiet (default on)");
 
 #define MB2PAGES(mb)	((unsigned long)(mb) << (20 - PAGE_SHIFT))
 #define PAGES2MB(pages)	((pages) >> (20 - PAGE_SHIFT))
@@ -292,25 +307,8 @@ static void __init selfballoon_set_defaults(void)
 	selfballoon_reserved_mb = PAGES2MB(ram / 10);
 }
 
-static int __init selfballoon_late_init(void)
-{
-	if (!xen_domain())
-		return 0;
-	mutex_lock(&selfballoon_mutex);
-	selfballoon_set_defaults();
-	mutex_unlock(&selfballoon_mutex);
-	return 0;
-}
-late_initcall(selfballoon_late_init);
-
-/**
- * xen_selfballoon_init - start what the boot parameters asked for
- * @balloon: self-balloon from boot (tmem.selfballooning)
- * @shrink: self-shrink frontswap from boot (tmem.selfshrinking)
- *
- * Called by the tmem driver once tmem is on, before the late initcall.
- */
-void __init xen_selfballoon_init(bool balloon, bool shrink)
+/* Start what the boot parameters asked for (tmem is on). */
+static void __init selfballoon_boot_start(bool balloon, bool shrink)
 {
 	struct dentry *dir;
 
@@ -329,3 +327,22 @@ void __init xen_selfballoon_init(bool balloon, bool shrink)
 		balloon ? "on" : "off", shrink ? "on" : "off",
 		selfballoon_min_usable_mb, selfballoon_reserved_mb);
 }
+
+/* After the device initcalls, where the tmem driver has made up its mind. */
+static int __init selfballoon_late_init(void)
+{
+	if (!xen_domain())
+		return 0;
+	if (xen_tmem_active()) {
+		selfballoon_boot_start(boot_selfballooning,
+				       boot_selfshrinking &&
+				       xen_tmem_frontswap_active());
+		return 0;
+	}
+	/* Off from boot: the knobs still show their defaults. */
+	mutex_lock(&selfballoon_mutex);
+	selfballoon_set_defaults();
+	mutex_unlock(&selfballoon_mutex);
+	return 0;
+}
+late_initcall(selfballoon_late_init);

@@ -84,4 +84,12 @@ static inline u32 tmem_pool_flags(bool persist, bool shared,
 	return flags;
 }
 
+/*
+ * Whether the tmem driver is on (the guest booted with tmem=1 and Xen has
+ * tmem), and whether frontswap uses it; settled by the end of the device
+ * initcalls.
+ */
+bool xen_tmem_active(void);
+bool xen_tmem_frontswap_active(void);
+
 #endif /* _XEN_TMEM_H */
