@@ -4,69 +4,103 @@
 # make check-bisect: every patch of both series builds on its own, so that
 # a user (or git bisect) can stop after any of them.
 #
-# usage: check-bisect.sh linux PRISTINE PATCHDIR CONFIG WORKDIR
-#        check-bisect.sh xen   PRISTINE PATCHDIR CONFIG WORKDIR
+# usage: check-bisect.sh linux SRC OBJ PATCHDIR WORKDIR
+#        check-bisect.sh xen   TREE PATCHDIR WORKDIR
 #
-# The patches are applied one at a time, in the series' order, to a copy of
-# the pristine tree in WORKDIR that persists between runs; after each patch
-# the parts it changes are built with the configuration the build uses
-# (CONFIG: the final .config; options that do not exist yet drop out).
-#   linux: vmlinux and modules, out of tree (O=), after every patch that
-#          touches more than Documentation/ and MAINTAINERS;
-#   xen:   the hypervisor after every patch touching xen/, the toolstack
-#          (TOOLS_SUBDIRS of tools/xen/tools-env.sh) after every patch
-#          touching tools/ or the public headers.
-# The last patch is not built here: the tree it gives is the one the build
-# itself makes.  A compiler warning in a file the series touches fails the
-# patch as an error does.
+# It walks the series backwards from the trees the build itself made and
+# built (SRC with its objects in OBJ, or Xen's TREE; check-series proves
+# that they are the pristine trees plus the whole series): the last patch
+# is taken out (patch -R), the tree that is left is built, then the one
+# before it, down to the tree of the first patch alone.  Only what a patch
+# changed is compiled again, so the walk costs little more than the
+# objects each patch touches.
 #
-# Each run first puts back the pristine content by checksum (rsync -c
-# without -t), so files the series changes get a new mtime and everything
-# else keeps its own, and make rebuilds only what a patch changes; ccache
-# (CCACHE_BASEDIR) gives back what earlier runs compiled.
+# The build's trees are never written: the walk runs in a private mount
+# namespace in which each of them is covered by an overlay whose upper
+# layer lives in WORKDIR and is thrown away at the end (overlayfs keeps a
+# file's mtime when it copies it up, so make sees only what patch -R
+# rewrote as changed).
+#
+# What is built in the tree left after patch N+1 is taken out:
+#   linux: vmlinux and modules (the final .config through olddefconfig, so
+#          options that do not exist yet drop out), unless patch N+1 only
+#          touches Documentation/ and MAINTAINERS;
+#   xen:   the hypervisor if patch N+1 touches xen/, the toolstack
+#          (TOOLS_SUBDIRS of tools/xen/tools-env.sh) if it touches those
+#          or the public headers.
+# A tree that a patch did not change for a part is that part of a tree
+# already built.  A compiler warning in a file the series touches up to
+# that point fails the patch as an error does.
 set -euo pipefail
 shopt -s inherit_errexit
 
-kind=$1
-# Absolute paths: the kernel's make resolves O= from the source tree.
-pristine=$(realpath "$2") patchdir=$(realpath "$3") config=$(realpath "$4")
-work=$(realpath -m "$5")
-jobs=${JOBS:-2}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+jobs=${JOBS:-2}
+
+usage() {
+	echo "usage: $0 linux SRC OBJ PATCHDIR WORKDIR | xen TREE PATCHDIR WORKDIR" >&2
+	exit 2
+}
+
+kind=${1:-}
+case "$kind" in
+linux) [ $# -eq 5 ] || usage
+	src=$(realpath "$2") obj=$(realpath "$3")
+	patchdir=$(realpath "$4") work=$(realpath -m "$5")
+	covered=("$src" "$obj") ;;
+xen) [ $# -eq 4 ] || usage
+	src=$(realpath "$2") patchdir=$(realpath "$3") work=$(realpath -m "$4")
+	covered=("$src") ;;
+*) usage ;;
+esac
 
 mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$patchdir/series")
 [ "${#patches[@]}" -gt 0 ] || { echo "check-bisect: $patchdir/series is empty" >&2; exit 1; }
+config=$src/.config
+[ "$kind" = linux ] && config=$obj/.config
+[ "$kind" = xen ] && config=$src/xen/.config
 [ -f "$config" ] || { echo "check-bisect: no configuration at $config (build first)" >&2; exit 1; }
+
+# Enter a mount namespace of our own once; its mounts end with it.
+if [ -z "${CHECK_BISECT_NS:-}" ]; then
+	if ! unshare -m --propagation private true 2>/dev/null; then
+		echo "check-bisect: cannot make a private mount namespace (unshare -m needs root)" >&2
+		exit 1
+	fi
+	CHECK_BISECT_NS=1 exec unshare -m --propagation private "$0" "$@"
+fi
+
+# Cover each tree of the build with a fresh overlay.
+rm -rf "$work/$kind"
+for i in "${!covered[@]}"; do
+	layer=$work/$kind/$i
+	mkdir -p "$layer/upper" "$layer/work"
+	if ! mount -t overlay "bisect-$kind-$i" \
+			-o "lowerdir=${covered[$i]},upperdir=$layer/upper,workdir=$layer/work" \
+			"${covered[$i]}"; then
+		echo "check-bisect: overlayfs over ${covered[$i]} failed" >&2
+		exit 1
+	fi
+done
+trap 'for d in "${covered[@]}"; do umount "$d" 2>/dev/null || true; done; rm -rf "$work/$kind"' EXIT
+logs=$work/$kind-logs
+rm -rf "$logs"
+mkdir -p "$logs"
 
 # touched PATCH: the paths PATCH writes, one per line.
 touched() {
 	sed -n 's|^+++ b/||p' "$patchdir/$1"
 }
 
-# created: the paths that some patch of the series creates.
-created() {
-	local p
-	for p in "${patches[@]}"; do
-		awk '/^--- \/dev\/null/ { getline; sub(/^\+\+\+ b\//, ""); print }' \
-			"$patchdir/$p"
-	done
-}
-
-# reset_tree SRC [--delete]: SRC := pristine by content, and without the
-# files the series creates.
-reset_tree() {
-	local src=$1 f
-	mkdir -p "$src"
-	rsync -rlpc ${2:-} "$pristine"/ "$src"/
-	while read -r f; do
-		rm -f "$src/$f"
-	done < <(created)
+# touches PATCH REGEX: PATCH writes a path matching REGEX.
+touches() {
+	touched "$1" | grep -qE "$2"
 }
 
 # warned LOG PATCH...: print the compiler warnings in LOG about a C file
-# the series touched up to this patch; true if there are any.  Files are
-# matched by their base name: Xen's builds name them relative to the
-# directory make runs in.
+# one of PATCH... touched; true if there are any.  Files are matched by
+# their base name: Xen's builds name them relative to the directory make
+# runs in.
 warned() {
 	local log=$1 pat
 	shift
@@ -92,86 +126,76 @@ run_build() {
 	echo "[bisect] $name: built in $(($(date +%s) - t0)) s"
 }
 
-# apply SRC PATCH: apply PATCH to SRC as the build's scripts do.
-apply() {
-	if ! out=$(patch -d "$1" -p1 -F0 -N --no-backup-if-mismatch -s -r - \
-			< "$patchdir/$2" 2>&1); then
+# unapply PATCH: take PATCH out of the tree (a file it created goes).
+unapply() {
+	local out
+	if ! out=$(patch -R -d "$src" -p1 -F0 -N --no-backup-if-mismatch -s -r - \
+			< "$patchdir/$1" 2>&1); then
 		echo "$out" >&2
-		echo "[bisect] $2 does not apply" >&2
+		echo "[bisect] $1 does not come out of the built tree (is it the series' result?)" >&2
 		return 1
 	fi
 }
 
-# touches PATCH REGEX: PATCH writes a path matching REGEX.
-touches() {
-	touched "$1" | grep -qE "$2"
+# check_warnings LOG NAME N: fail on warnings in the files of patches 1..N.
+check_warnings() {
+	if warned "$1" "${patches[@]:0:$3}" >&2; then
+		echo "[bisect] $2: compiler warnings in the series' files (above)" >&2
+		return 1
+	fi
 }
 
-bisect_linux() {
-	local src=$work/linux obj=$work/linux-obj i p log applied=()
-	local kmake=(make -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc")
-	reset_tree "$src" --delete
-	mkdir -p "$obj"
-	for ((i = 0; i < ${#patches[@]} - 1; i++)); do
-		p=${patches[$i]}
-		apply "$src" "$p"
-		applied+=("$p")
-		if ! touched "$p" | grep -qvE '^(Documentation/|MAINTAINERS$)'; then
-			echo "[bisect] linux $p: documentation only, nothing to build"
-			continue
-		fi
-		log=$work/linux-$((i + 1)).log
-		cp "$config" "$obj/.config"
-		run_build "$log" "linux $p" bash -c '"$@" -s olddefconfig &&
-			"$@" -j"$0" vmlinux modules' "$jobs" "${kmake[@]}"
-		if warned "$log" "${applied[@]}" >&2; then
-			echo "[bisect] linux $p: compiler warnings in the series' files (above)" >&2
-			return 1
-		fi
-	done
+build_linux() {
+	local n=$1 name="linux after ${patches[$(($1 - 1))]}" log=$logs/linux-$1.log
+	cp "$config.bisect-final" "$config"
+	run_build "$log" "$name" bash -c '"$@" -s olddefconfig &&
+		"$@" -j"$0" vmlinux modules' "$jobs" \
+		make -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc"
+	check_warnings "$log" "$name" "$n"
 }
 
-bisect_xen() {
-	local tree=$work/xen i p log applied=()
+build_xen() {
+	local n=$1 next=$2 name="xen after ${patches[$(($1 - 1))]}" log=$logs/xen-$1
+	local built=0
+	if touches "$next" '^xen/'; then
+		cp "$config.bisect-final" "$config"
+		run_build "$log.log" "$name: hypervisor" bash -c \
+			'make -s -C "$1/xen" olddefconfig &&
+			 make -C "$1/xen" -j"$0" CC="ccache gcc" XEN_TARGET_ARCH=x86_64' \
+			"$jobs" "$src"
+		check_warnings "$log.log" "$name" "$n"
+		built=1
+	fi
+	if touches "$next" "^(${tools_re}xen/include/public/)"; then
+		run_build "$log-tools.log" "$name: toolstack" bash -c \
+			'. "$2/tools/xen/tools-env.sh" && tools_make "$1" "$0"' \
+			"$jobs" "$src" "$top"
+		check_warnings "$log-tools.log" "$name" "$n"
+		built=1
+	fi
+	[ "$built" = 1 ] ||
+		echo "[bisect] $name: ${next} changes nothing the lab builds"
+}
+
+if [ "$kind" = xen ]; then
 	. "$top/tools/xen/tools-env.sh"
 	# What the lab builds of the toolstack, as "tools/a/|tools/b/|...|".
 	tools_re=$(printf '%s/|' "${TOOLS_SUBDIRS[@]}")
-	reset_tree "$tree"
-	for ((i = 0; i < ${#patches[@]} - 1; i++)); do
-		p=${patches[$i]}
-		apply "$tree" "$p"
-		applied+=("$p")
-		log=$work/xen-$((i + 1))
-		if touches "$p" '^xen/'; then
-			cp "$config" "$tree/xen/.config"
-			run_build "$log.log" "xen $p: hypervisor" bash -c \
-				'make -s -C "$1/xen" olddefconfig &&
-				 make -C "$1/xen" -j"$0" CC="ccache gcc" XEN_TARGET_ARCH=x86_64' \
-				"$jobs" "$tree"
-			if warned "$log.log" "${applied[@]}" >&2; then
-				echo "[bisect] xen $p: compiler warnings in the series' files (above)" >&2
-				return 1
-			fi
-		fi
-		if touches "$p" "^(${tools_re}xen/include/public/)"; then
-			run_build "$log-tools.log" "xen $p: toolstack" bash -c \
-				'. "$2/tools/xen/tools-env.sh" && tools_configure "$1" &&
-				 tools_make "$1" "$0"' "$jobs" "$tree" "$top"
-			if warned "$log-tools.log" "${applied[@]}" >&2; then
-				echo "[bisect] xen $p: compiler warnings in the series' files (above)" >&2
-				return 1
-			fi
-		fi
-		if ! touches "$p" "^(${tools_re}xen/)"; then
-			echo "[bisect] xen $p: nothing the lab builds"
-		fi
-	done
-}
+fi
+cp "$config" "$config.bisect-final"
 
 t0=$(date +%s)
-case "$kind" in
-linux) bisect_linux ;;
-xen) bisect_xen ;;
-*) echo "check-bisect: unknown kind $kind" >&2; exit 1 ;;
-esac
+for ((n = ${#patches[@]} - 1; n >= 1; n--)); do
+	next=${patches[$n]}
+	unapply "$next"
+	case "$kind" in
+	linux)
+		if touched "$next" | grep -qvE '^(Documentation/|MAINTAINERS$)'; then
+			build_linux "$n"
+		else
+			echo "[bisect] linux after ${patches[$((n - 1))]}: $next is documentation only"
+		fi ;;
+	xen) build_xen "$n" "$next" ;;
+	esac
+done
 echo "[bisect] $kind: the first $((${#patches[@]} - 1)) of ${#patches[@]} patches each build, in $(($(date +%s) - t0)) s"
