@@ -12,9 +12,15 @@
 #   # lab-disk-cache: MODE QEMU's cache mode for those disks (default unsafe:
 #                          the host's page cache absorbs writes, fast for
 #                          tests; "none" makes them a real disk, O_DIRECT)
+#   # lab-icount: SHIFT    run the machine's clock off its instruction count,
+#                          2^SHIFT ns per instruction (QEMU -icount): time
+#                          measured inside it is then work done, whatever
+#                          the host does to QEMU's threads (one thread runs
+#                          all vCPUs then, so a boot is slower)
 #
 # usage: run-scenario.sh SCENARIO
-# env:   LAB_XEN, LAB_DOM0_KERNEL, LAB_DOM0_INITRD, LAB_DIR, TOP
+# env:   LAB_XEN, LAB_DOM0_KERNEL, LAB_DOM0_INITRD, LAB_DIR, TOP;
+#        LAB_ICOUNT=SHIFT as lab-icount, for any scenario
 set -euo pipefail
 
 scenario=$1
@@ -40,6 +46,7 @@ memory=2048
 timeout=120
 disks=""
 disk_cache=unsafe
+icount=""
 if [ "$scenario" != shell ]; then
 	[ -n "$script" ] || {
 		echo "run-scenario: no scenario $scenario in tests/e2e or tools/bench" >&2
@@ -53,7 +60,9 @@ if [ "$scenario" != shell ]; then
 	disks=$(header disks)
 	disk_cache=$(header disk-cache)
 	disk_cache=${disk_cache:-unsafe}
+	icount=$(header icount)
 fi
+icount=${LAB_ICOUNT:-$icount}
 
 mkdir -p "$lab_dir/disks"
 drive_args=()
@@ -80,6 +89,10 @@ dom0_cmdline="console=hvc0 earlyprintk=xen quiet loglevel=4 lab.scenario=$scenar
 qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt,+rdrand -smp 2 -m "$memory"
 	-no-reboot -kernel "$xen" -append "$xen_cmdline"
 	-initrd "$dom0_kernel $dom0_cmdline,$dom0_initrd" "${drive_args[@]}")
+if [ -n "$icount" ]; then
+	# sleep=off: an idle vCPU's clock jumps to its next timer at once.
+	qemu+=(-icount "shift=$icount,sleep=off")
+fi
 
 if [ "$scenario" = shell ]; then
 	echo "run-scenario: interactive lab; in dom0 'poweroff -f' ends it (Ctrl-A X kills QEMU)"
