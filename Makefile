@@ -60,7 +60,8 @@ help:
 	@echo "make test      everything: check-series, check, check-asan, check-tsan, the builds, checkpatch, check-dkms, guest-e2e and e2e"
 	@echo "make bench-e2e disk swap, zswap, tmem, tmem+LZO: one guest, one lab boot"
 	@echo "make bench-hostile  what a hostile guest costs the others (hostile-bench line)"
-	@echo "make bench-xen-putget  a tmem put and get inside Xen against a guest's copy"
+	@echo "make bench-xen-putget  a tmem put and get inside Xen, with and without the"
+	@echo "               per-page domain lookup, on the instruction clock (A/B boots)"
 	@echo "make bench-migrate  a swapping guest's live migration with tmem and without (migrate-bench line)"
 	@echo "make bench-density  guests per host with and without tmem self-ballooning (density-bench line)"
 	@echo "make virtswap  virtswap built against Debian's 6.12 and 6.1 headers"
@@ -274,10 +275,25 @@ bench-e2e: xen images
 	@python3 $(TOP)/tools/bench/e2e-report.py $(LAB_DIR)/bench-e2e.log \
 		$(BUILD)/bench-e2e.csv $(BUILD)/bench-e2e.png
 
-# A benchmark, not a test: a guest times tmem puts and gets inside Xen.
-bench-xen-putget: xen images
-	@$(STAGE) "bench-xen-putget lab run" bash -c '$(LAB_ENV) $(TOP)/tools/lab/run-scenario.sh bench-xen-putget || true'
-	@grep -h 'BENCH: xen-putget' $(LAB_DIR)/bench-xen-putget.log
+# A benchmark, not a test: a guest times tmem puts and gets inside Xen,
+# with this hypervisor and with a variant that looks the domain up on every
+# page as before the per-client owner (issue 15), booted alternately on
+# QEMU's instruction clock (tools/bench/xen-putget-ab.sh).
+PUTGET_ROUNDS ?= 2
+PUTGET_LOOKUP := $(BUILD)/bench/xen-per-page-lookup
+PUTGET_LOOKUP_PATCH := $(TOP)/tools/bench/xen-putget-per-page-lookup.patch
+
+$(PUTGET_LOOKUP)/xen: $(OUT)/xen $(PUTGET_LOOKUP_PATCH) $(TOP)/tools/bench/build-xen-variant.sh
+	@$(STAGE) "bench: hypervisor with the per-page domain lookup" \
+		$(TOP)/tools/bench/build-xen-variant.sh $(XEN_TREE) \
+		$(TOP)/hypervisor-patches/xen.config $(PUTGET_LOOKUP_PATCH) \
+		$(PUTGET_LOOKUP) $(BUILD)/bench/overlay
+	@touch $@
+
+bench-xen-putget: xen images $(PUTGET_LOOKUP)/xen
+	@$(STAGE) "bench-xen-putget lab runs" bash -c '$(LAB_ENV) \
+		$(TOP)/tools/bench/xen-putget-ab.sh $(PUTGET_ROUNDS) \
+		owner $(OUT)/xen lookup $(PUTGET_LOOKUP)/xen' | tee $(BUILD)/bench-xen-putget.log
 
 # A benchmark, not a test: a guest swapping hard migrated live with tmem
 # and without, in one lab boot; the migrate-bench and migrate-rates lines.

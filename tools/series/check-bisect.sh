@@ -15,11 +15,9 @@
 # changed is compiled again, so the walk costs little more than the
 # objects each patch touches.
 #
-# The build's trees are never written: the walk runs in a private mount
-# namespace in which each of them is covered by an overlay whose upper
-# layer lives in WORKDIR and is thrown away at the end (overlayfs keeps a
-# file's mtime when it copies it up, so make sees only what patch -R
-# rewrote as changed).
+# The build's trees are never written: the walk runs under overlays
+# (tools/overlay-ns.sh) whose upper layers live in WORKDIR and are thrown
+# away at the end, so make sees only what patch -R rewrote as changed.
 #
 # What is built in the tree left after patch N+1 is taken out:
 #   linux: vmlinux and modules (the final .config through olddefconfig, so
@@ -61,28 +59,10 @@ config=$src/.config
 [ "$kind" = xen ] && config=$src/xen/.config
 [ -f "$config" ] || { echo "check-bisect: no configuration at $config (build first)" >&2; exit 1; }
 
-# Enter a mount namespace of our own once; its mounts end with it.
-if [ -z "${CHECK_BISECT_NS:-}" ]; then
-	if ! unshare -m --propagation private true 2>/dev/null; then
-		echo "check-bisect: cannot make a private mount namespace (unshare -m needs root)" >&2
-		exit 1
-	fi
-	CHECK_BISECT_NS=1 exec unshare -m --propagation private "$0" "$@"
-fi
-
-# Cover each tree of the build with a fresh overlay.
-rm -rf "$work/$kind"
-for i in "${!covered[@]}"; do
-	layer=$work/$kind/$i
-	mkdir -p "$layer/upper" "$layer/work"
-	if ! mount -t overlay "bisect-$kind-$i" \
-			-o "lowerdir=${covered[$i]},upperdir=$layer/upper,workdir=$layer/work" \
-			"${covered[$i]}"; then
-		echo "check-bisect: overlayfs over ${covered[$i]} failed" >&2
-		exit 1
-	fi
-done
-trap 'for d in "${covered[@]}"; do umount "$d" 2>/dev/null || true; done; rm -rf "$work/$kind"' EXIT
+. "$top/tools/overlay-ns.sh"
+overlay_ns_enter "$0" "$@"
+overlay_cover "$work/$kind" "${covered[@]}"
+trap overlay_uncover EXIT
 logs=$work/$kind-logs
 rm -rf "$logs"
 mkdir -p "$logs"
