@@ -306,8 +306,11 @@ bench-migrate: xen images
 bench-hostile: xen images
 	@$(MAKE) --no-print-directory -s bench-hostile-engine 2>&1 | tee $(BUILD)/bench-hostile-engine.log
 	@$(STAGE) "bench-hostile lab run" bash -c '$(LAB_ENV) $(TOP)/tools/lab/run-scenario.sh bench-hostile || true'
+	@$(STAGE) "bench-hostile: the hostile scenario, instruction clock, 1 CPU" bash -c \
+		'$(LAB_ENV) LAB_DIR=$(LAB_DIR)/hostile-1cpu LAB_ICOUNT=0 LAB_SMP=1 \
+		$(TOP)/tools/lab/run-scenario.sh hostile || true'
 	@python3 $(TOP)/tools/bench/hostile-report.py $(BUILD)/bench-hostile-engine.log \
-		$(LAB_DIR)/bench-hostile.log
+		$(LAB_DIR)/bench-hostile.log $(LAB_DIR)/hostile-1cpu/hostile.log
 
 # A benchmark, not a test: guests with and without tmem self-ballooning on
 # one host, in one lab boot (issue 14); a CSV, a plot and one line.

@@ -17,10 +17,15 @@
 #                          measured inside it is then work done, whatever
 #                          the host does to QEMU's threads (one thread runs
 #                          all vCPUs then, so a boot is slower)
+#   # lab-smp: N           CPUs of the emulated machine (default 2); with
+#                          lab-icount and 1 CPU, a time Xen measures across
+#                          one call is that call's own instructions: no
+#                          other CPU's slice of QEMU's one thread is in it
 #
 # usage: run-scenario.sh SCENARIO
 # env:   LAB_XEN, LAB_DOM0_KERNEL, LAB_DOM0_INITRD, LAB_DIR, TOP;
-#        LAB_ICOUNT=SHIFT as lab-icount, for any scenario
+#        LAB_ICOUNT=SHIFT as lab-icount, LAB_SMP=N as lab-smp, for any
+#        scenario
 set -euo pipefail
 
 scenario=$1
@@ -47,6 +52,7 @@ timeout=120
 disks=""
 disk_cache=unsafe
 icount=""
+smp=2
 if [ "$scenario" != shell ]; then
 	[ -n "$script" ] || {
 		echo "run-scenario: no scenario $scenario in tests/e2e or tools/bench" >&2
@@ -61,8 +67,11 @@ if [ "$scenario" != shell ]; then
 	disk_cache=$(header disk-cache)
 	disk_cache=${disk_cache:-unsafe}
 	icount=$(header icount)
+	smp=$(header smp)
+	smp=${smp:-2}
 fi
 icount=${LAB_ICOUNT:-$icount}
+smp=${LAB_SMP:-$smp}
 
 mkdir -p "$lab_dir/disks"
 drive_args=()
@@ -86,7 +95,7 @@ xen_cmdline="console=com1 com1=115200 dom0_mem=768M,max:768M dom0_max_vcpus=1 no
 dom0_cmdline="console=hvc0 earlyprintk=xen quiet loglevel=4 lab.scenario=$scenario"
 # svm and npt: Xen can run PVH guests, with nested paging (HAP) rather than
 # shadow paging. rdrand: dom0's random pool is ready at once.
-qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt,+rdrand -smp 2 -m "$memory"
+qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt,+rdrand -smp "$smp" -m "$memory"
 	-no-reboot -kernel "$xen" -append "$xen_cmdline"
 	-initrd "$dom0_kernel $dom0_cmdline,$dom0_initrd" "${drive_args[@]}")
 if [ -n "$icount" ]; then
