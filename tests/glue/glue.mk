@@ -1,4 +1,5 @@
-# glue.mk: the Xen glue of tmem (xen/tmem_xen.c), compiled unchanged in
+# glue.mk: the Xen glue of tmem (xen/tmem_xen.c, xen/tmem_sysctl.c,
+# xen/tmem_sysctl_save.c), compiled unchanged in
 # userspace against Xen's own public headers, with a stand-in engine:
 # test_glue (make check, and under ASan/UBSan in check-asan) and the
 # libFuzzer target fuzz_glue (make fuzz; a smoke run in make check).
@@ -6,7 +7,8 @@
 
 GLUE_TST := $(TOP)/tests/glue
 GLUE_OUT := $(BUILD)/glue
-GLUE_SRCS := $(ENGINE_SRC)/xen/tmem_xen.c $(GLUE_TST)/glue_world.c \
+GLUE_SRCS := $(ENGINE_SRC)/xen/tmem_xen.c $(ENGINE_SRC)/xen/tmem_sysctl.c \
+	$(ENGINE_SRC)/xen/tmem_sysctl_save.c $(GLUE_TST)/glue_world.c \
 	$(GLUE_TST)/glue_engine_mock.c $(GLUE_TST)/glue_run.c
 GLUE_DEPS := $(GLUE_SRCS) $(wildcard $(GLUE_TST)/*.[ch] $(GLUE_TST)/include/*/*.h) \
 	$(ENGINE_SRC)/tmem_engine.h $(ENGINE_SRC)/tmem_env.h $(ENGINE_SRC)/xen/tmem_xen.h \

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * glue_emul.h: the part of Xen that the tmem glue (xen/tmem_xen.c) uses,
- * in userspace, so that the glue is compiled unchanged and its decoding of
- * guest and toolstack structures, its length checks and its copies can be
- * fuzzed.  Every header the glue includes from xen/ and xsm/ resolves to
+ * glue_emul.h: the part of Xen that the tmem glue (xen/tmem_xen.c,
+ * tmem_sysctl.c, tmem_sysctl_save.c) uses, in userspace, so that the glue
+ * is compiled unchanged and its decoding of guest and toolstack
+ * structures, its length checks and its copies can be fuzzed.  Every header the glue includes from xen/ and xsm/ resolves to
  * this file (tests/glue/include); the public headers are Xen's own.
  *
  * Guest memory is one arena.  A copy to or from an address outside it

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tmem_xen.h: shared between the Xen side of the tmem environment
- * (tmem_env.c) and the hypercall / sysctl / allocator glue (tmem_xen.c).
+ * (tmem_env.c) and the glue: hypercall and allocator (tmem_xen.c), sysctl
+ * (tmem_sysctl.c, tmem_sysctl_save.c).
  */
 #ifndef TMEM_XEN_H
 #define TMEM_XEN_H
@@ -41,6 +42,23 @@ static inline void tmem_leave_engine_as(unsigned int kind, uint32_t cmd)
         tmem_engine_note_call_ns(kind, cmd,
                                  NOW() - this_cpu(tmem_entered_at));
 }
+
+struct tmem_engine_ctl;
+struct xen_sysctl_tmem_op;
+
+/* tmem_sysctl.c: a control call into the engine, timed as one. */
+long tmem_xen_control(struct tmem_engine_ctl *ctl);
+/* The same under the domain's domain_lock, refused once it is dying. */
+long tmem_xen_control_locked(struct tmem_engine_ctl *ctl);
+/* 0 if cli_id names an existing domain, else -ESRCH or -EINVAL. */
+int tmem_xen_check_domain(uint32_t cli_id);
+
+/* tmem_sysctl_save.c: the save and restore operations of the sysctl. */
+long tmem_sysctl_save_begin(const struct xen_sysctl_tmem_op *op);
+long tmem_sysctl_save_get_next(const struct xen_sysctl_tmem_op *op);
+long tmem_sysctl_restore_page(const struct xen_sysctl_tmem_op *op);
+long tmem_sysctl_save_get_batch(const struct xen_sysctl_tmem_op *op);
+long tmem_sysctl_restore_batch(const struct xen_sysctl_tmem_op *op);
 
 #endif /* TMEM_XEN_H */
 
