@@ -293,7 +293,7 @@ $(PUTGET_LOOKUP)/xen: $(OUT)/xen $(PUTGET_LOOKUP_PATCH) $(TOP)/tools/bench/build
 bench-xen-putget: xen images $(PUTGET_LOOKUP)/xen
 	@$(STAGE) "bench-xen-putget lab runs" bash -c '$(LAB_ENV) \
 		$(TOP)/tools/bench/xen-putget-ab.sh $(PUTGET_ROUNDS) \
-		owner $(OUT)/xen lookup $(PUTGET_LOOKUP)/xen' | tee $(BUILD)/bench-xen-putget.log
+		owner $(OUT)/xen lookup $(PUTGET_LOOKUP)/xen'
 
 # A benchmark, not a test: a guest swapping hard migrated live with tmem
 # and without, in one lab boot; the migrate-bench and migrate-rates lines.

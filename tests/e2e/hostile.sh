@@ -47,7 +47,10 @@ r() { guest_result hostile "$1"; }
 # guest holds, as the module read it from Xen at load.
 allowance=$(r hostile_quota_pages)
 lab_note "attacker: $(r hostile_ops) ops, $(r hostile_errors) refused, $(r hostile_enomem) ENOMEM, peak $(r hostile_max_persistent_pages) persistent pages (dom0 saw $peak), allowance $allowance"
-g() { xl tmem-list -l -a | awk -F'[=,]' -v k="$1" '/^G=/ { for (i = 2; i <= NF; i++) if (index($i, k ":") == 1) print substr($i, length(k) + 2) }'; }
+# g KEY: KEY of Xen's G= line, all from one LIST taken once both guests are
+# done (each LIST is itself a timed call, so live reads would drift apart).
+glist=$(xl tmem-list -l -a | grep '^G=')
+g() { printf '%s\n' "$glist" | awk -F'[=,]' -v k="$1" '{ for (i = 2; i <= NF; i++) if (index($i, k ":") == 1) print substr($i, length(k) + 2) }'; }
 lab_note "churn: $(r hostile_churns) bursts, $(r hostile_churn_pools) pools made and destroyed; collision floods: $(r hostile_collision_floods), at most $(r hostile_collision_objects) objects"
 lab_note "metadata floods: $(r hostile_meta_floods) run, $(r hostile_meta_flood_enomem) stopped by -ENOMEM, at most $(r hostile_meta_flood_pages) zero pages; dom0 sampled at most $meta_peak metadata bytes, Xen's high-water mark is $meta_max, of a $meta_limit-byte limit"
 lab_note "longest tmem call in Xen $(g Lc) us: guest op $(g Lg) us (cmd $(g Lo)), control $(g Lt) us (cmd $(g Lq)), domain teardown step $(g Lk) us, allocator reclaim $(g Lr) us; $(g L1) of $(g Ln) calls took over 1 ms"
