@@ -145,7 +145,8 @@ guest_relays_stop() {
 }
 
 lab_finish() {
-	sleep 1
+	# On a failure the relays get a second to copy the guests' last lines.
+	[ "$LAB_FAILED" -eq 0 ] || sleep 1
 	guest_relays_stop
 	echo "LAB: # $LAB_FAILED of $LAB_TESTS checks failed"
 	[ "$LAB_FAILED" -eq 0 ]

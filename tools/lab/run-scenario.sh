@@ -24,6 +24,7 @@
 #
 # usage: run-scenario.sh SCENARIO
 # env:   LAB_XEN, LAB_DOM0_KERNEL, LAB_DOM0_INITRD, LAB_DIR, TOP;
+#        LAB_MONITOR=PATH (the QEMU monitor on that unix socket);
 #        LAB_ICOUNT=SHIFT as lab-icount, LAB_SMP=N as lab-smp, for any
 #        scenario
 set -euo pipefail
@@ -92,7 +93,7 @@ for d in $disks; do
 done
 
 xen_cmdline="console=com1 com1=115200 dom0_mem=768M,max:768M dom0_max_vcpus=1 noreboot $xen_extra"
-dom0_cmdline="console=hvc0 earlyprintk=xen quiet loglevel=4 lab.scenario=$scenario"
+dom0_cmdline="console=hvc0 earlyprintk=xen quiet loglevel=4 norandmaps lab.scenario=$scenario"
 # svm and npt: Xen can run PVH guests, with nested paging (HAP) rather than
 # shadow paging. rdrand: dom0's random pool is ready at once.
 qemu=(qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt,+rdrand -smp "$smp" -m "$memory"
@@ -110,32 +111,35 @@ fi
 
 log="$lab_dir/$scenario.log"
 start=$(date +%s)
-"${qemu[@]}" -display none -monitor none -serial "file:$log" </dev/null >"$log.qemu" 2>&1 &
+# timeout(1) ends QEMU at the deadline (status 124); waiting on it returns
+# the moment QEMU exits, where a one-second poll lost half a second a boot.
+# LAB_MONITOR=PATH: QEMU's monitor on a unix socket (info jit, info registers).
+monitor=none
+[ -z "${LAB_MONITOR:-}" ] || monitor="unix:$LAB_MONITOR,server=on,wait=off"
+timeout -k 5 "$timeout" "${qemu[@]}" -display none -monitor "$monitor" -serial "file:$log" \
+	</dev/null >"$log.qemu" 2>&1 &
 qemu_pid=$!
+# timeout(1) passes the TERM on to QEMU and kills it 5 s later if need be.
 cleanup() {
 	if kill -0 "$qemu_pid" 2>/dev/null; then
 		kill "$qemu_pid" 2>/dev/null || true
-		sleep 1
-		kill -9 "$qemu_pid" 2>/dev/null || true
+		wait "$qemu_pid" 2>/dev/null || true
 	fi
 }
 trap cleanup EXIT INT TERM
 
 timed_out=0
-while kill -0 "$qemu_pid" 2>/dev/null; do
-	if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
-		timed_out=1
-		break
-	fi
-	sleep 1
-done
+qemu_rc=0
+wait "$qemu_pid" 2>/dev/null || qemu_rc=$?
 elapsed=$(($(date +%s) - start))
+# 124: QEMU ended at the deadline; 137: it had to be killed after it.
+if [ "$qemu_rc" -eq 124 ] || { [ "$qemu_rc" -eq 137 ] && [ "$elapsed" -ge "$timeout" ]; }; then
+	timed_out=1
+fi
 if [ "$timed_out" = 1 ]; then
-	cleanup
 	echo "run-scenario: $scenario TIMED OUT after $timeout s; last lines of $log:" >&2
 	tail -n 25 "$log" | sed 's/^/  | /' >&2
 fi
-wait "$qemu_pid" 2>/dev/null || true
 trap - EXIT INT TERM
 if [ -s "$log.qemu" ]; then
 	sed 's/^/  qemu: /' "$log.qemu" >&2
