@@ -269,7 +269,7 @@ test:
 	@$(STAGE) "guest hooks under bare QEMU" $(MAKE) --no-print-directory guest-e2e
 	@$(STAGE) "end-to-end" $(MAKE) --no-print-directory e2e
 
-# A benchmark, not a test: four guest configurations in one lab boot.
+# A benchmark, not a test: seven guest configurations in one lab boot.
 bench-e2e: xen images
 	@$(STAGE) "bench-e2e lab run" bash -c '$(LAB_ENV) $(TOP)/tools/lab/run-scenario.sh bench-e2e || true'
 	@python3 $(TOP)/tools/bench/e2e-report.py $(LAB_DIR)/bench-e2e.log \

@@ -5,7 +5,7 @@
   e2e-bench: rounds=N tmem_vs_disk=R1 tmem_vs_zswap=R2 disk_writes_avoided=P1
              cleancache_reads_avoided=P2 virtswap_vs_frontswap=R3
              virtswap_vs_disk=R4 virtswap_own_vs_frontswap=R5
-             tmem_lzo_vs_zswap_capped=R6
+             tmem_lzo_vs_zswap_capped=R6 virtswap_stock_vs_own=R7
 
 Each configuration runs in several rounds (bench-e2e.sh interleaves them);
 every figure of a configuration is the median over its rounds, printed with
@@ -16,6 +16,8 @@ the project's kernel (config tmem), and / disk swap.  R5: virtswap built
 into the project's kernel / frontswap on it (the driver alone).  R6:
 tmem with LZO / zswap whose guest was given the host memory tmem-lzo took
 at its peak, as RAM, with zswap's pool capped at it (like for like).
+R7: virtswap on the stock kernel / virtswap built into the project's
+kernel: what the distribution kernel's build costs (R3 = R5 * R7).
 P1: fraction of the disk configuration's swap writes that tmem avoided.
 P2: fraction of the disk configuration's second-pass reads that cleancache
 avoided.
@@ -141,6 +143,7 @@ def main():
     r4 = ratio(med["virtswap"]["a_seconds"], med["disk"]["a_seconds"])
     r5 = ratio(med["virtswap-own"]["a_seconds"], med["tmem"]["a_seconds"])
     r6 = ratio(med["tmem-lzo"]["a_seconds"], med["zswap-capped"]["a_seconds"])
+    r7 = ratio(med["virtswap"]["a_seconds"], med["virtswap-own"]["a_seconds"])
     print("csv: %s (medians), %s (every run)\nplot: %s" % (csv_path, runs_path, png_path))
     bad = invalid(rows)
     if bad:
@@ -148,11 +151,12 @@ def main():
             print("e2e-report: config %s: %s" % (c, why))
         print("e2e-report: figures are not valid: no summary line")
         return 1
-    rounds = min(len(rows[c]) for c in CONFIGS[:5])
+    rounds = min(len(rows[c]) for c in CONFIGS)
     print("e2e-bench: rounds=%d tmem_vs_disk=%.2f tmem_vs_zswap=%.2f disk_writes_avoided=%.3f "
           "cleancache_reads_avoided=%.3f virtswap_vs_frontswap=%.2f virtswap_vs_disk=%.2f "
-          "virtswap_own_vs_frontswap=%.2f tmem_lzo_vs_zswap_capped=%.2f"
-          % (rounds, r1, r2, p1, p2, r3, r4, r5, r6))
+          "virtswap_own_vs_frontswap=%.2f tmem_lzo_vs_zswap_capped=%.2f "
+          "virtswap_stock_vs_own=%.2f"
+          % (rounds, r1, r2, p1, p2, r3, r4, r5, r6, r7))
     return 0
 
 
