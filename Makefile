@@ -58,7 +58,7 @@ help:
 	@echo "make demo      the main job: a tmem guest under memory pressure, explained"
 	@echo "make check     fast userspace tests; check-asan, check-tsan, fuzz, bench"
 	@echo "make test      everything: check-series, check, check-asan, check-tsan, the builds, checkpatch, check-dkms, guest-e2e and e2e"
-	@echo "make bench-e2e disk swap, zswap, tmem, tmem+LZO: one guest, one lab boot"
+	@echo "make bench-e2e disk swap, zswap, tmem, tmem+LZO, virtswap (own and stock kernel): one lab boot"
 	@echo "make bench-hostile  what a hostile guest costs the others (hostile-bench line)"
 	@echo "make bench-xen-putget  a tmem put and get inside Xen, with and without the"
 	@echo "               per-page domain lookup, on the instruction clock (A/B boots)"
