@@ -1,6 +1,6 @@
 # virtswap on Debian 12's stock 6.1 kernel, unpatched, the module built
 # outside the tree against Debian's packaged 6.1 headers (where the device
-# offers ->rw_page for synchronous swap-in): 256 MiB of checksummed mixed
+# offers ->rw_page for synchronous swap-in): 384 MiB of checksummed mixed
 # pages through 128 MiB of RAM; every page verifies; after swapoff, when
 # nothing uses the device, Xen's counts (good puts, good gets, flushes)
 # equal the device's and both hold just the swap header.

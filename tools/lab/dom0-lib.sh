@@ -452,14 +452,14 @@ virtswap_pool_field() {
 # virtswap_fill_checks DOMID: g1 filled its pages through virtswap, all of
 # them accepted by tmem (3 checks), then virtswap_filled (5 in all).
 virtswap_fill_checks() {
-	lab_ok "g1 filled 256 MiB through virtswap" guest_wait_for g1 filled 600
-	lab_cmp "the device put pages into tmem" "$(guest_result g1 fill_vs_stored_tmem)" -gt 25000
+	lab_ok "g1 filled 384 MiB through virtswap" guest_wait_for g1 filled 600
+	lab_cmp "the device put pages into tmem" "$(guest_result g1 fill_vs_stored_tmem)" -gt 50000
 	lab_cmp "tmem refused none of them" "$(guest_result g1 fill_vs_write_failed)" -eq 0
 	virtswap_filled "$1"
 }
 
 # virtswap_filled DOMID [MIN]: at the hold after the fill, xl tmem-list shows
-# the device's persistent pool holding more than MIN (default 25000) of the
+# the device's persistent pool holding more than MIN (default 50000) of the
 # swapped-out pages (2 checks). The
 # guest's own counters are noted, not compared: processes that touch
 # swapped-out pages go on swapping in while it holds.
@@ -467,7 +467,7 @@ virtswap_filled() {
 	lab_ok "xl tmem-list after the fill" tmem_list_save /tmp/tl.vs.fill
 	sed 's/^/LAB: # tmem-list: /' /tmp/tl.vs.fill | grep "CI:$1,"
 	lab_cmp "Xen's persistent pool for the device holds the swapped-out pages" \
-		"$(virtswap_pool_field /tmp/tl.vs.fill "$1" Pc)" -gt "${2:-25000}"
+		"$(virtswap_pool_field /tmp/tl.vs.fill "$1" Pc)" -gt "${2:-50000}"
 	lab_note "the device counted $(guest_result g1 fill_vs_pages_in_tmem) pages in tmem," \
 		"$(guest_result g1 fill_vs_stored_tmem) stores; Xen $(virtswap_pool_field /tmp/tl.vs.fill "$1" Pc)" \
 		"pages, $(virtswap_pool_field /tmp/tl.vs.fill "$1" ps) good puts"

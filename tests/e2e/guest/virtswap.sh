@@ -1,7 +1,7 @@
 # virtswap on whatever kernel this guest booted (a stock Debian one in the
 # virtswap scenarios): load the module built for it with a 512 MiB device
 # (with lab.backing=1, /dev/xvda backs it; built into the kernel, it is set
-# up and at the end reset through sysfs), swap on it, fill 256 MiB of
+# up and at the end reset through sysfs), swap on it, fill 384 MiB of
 # checksummed pages through 128 MiB of RAM, report the device's counters
 # and hold until dom0 says "listed"; verify every page (rewriting a third),
 # swapoff, report again and hold until "verified_listed"; unload.
@@ -37,7 +37,7 @@ if [ "$(lab_arg latemax)" = 1 ]; then
 fi
 mkswap /dev/virtswap0 >/dev/null && swapon /dev/virtswap0 || { echo "RESULT swapon=failed"; exit 1; }
 echo "RESULT swapon=ok"
-memstress_filled /tmp/ms.out -m 256 -s 42 -w /tmp/go
+memstress_filled /tmp/ms.out -m 384 -s 42 -w /tmp/go
 ms=$MS_PID
 labwait listed 300 >/dev/null &
 w=$!
