@@ -111,15 +111,15 @@ fi
 
 log="$lab_dir/$scenario.log"
 start=$(date +%s)
+# A QEMU that fails before opening the log must not leave the last run's
+# log to be judged.
+: > "$log"
+monitor=none
+[ -z "${LAB_MONITOR:-}" ] || monitor="unix:$LAB_MONITOR,server=on,wait=off"
 # timeout(1) ends QEMU at the deadline (status 124); waiting on it returns
 # the moment QEMU exits, where a one-second poll lost half a second a boot.
 # --foreground keeps QEMU in this script's process group, so a signal to
-# the group still reaches it. The log is emptied first: a QEMU that fails
-# before opening it must not leave the last run's log to be judged.
-: > "$log"
-# LAB_MONITOR=PATH: QEMU's monitor on a unix socket (info jit, info registers).
-monitor=none
-[ -z "${LAB_MONITOR:-}" ] || monitor="unix:$LAB_MONITOR,server=on,wait=off"
+# the group still reaches it.
 timeout --foreground -k 5 "$timeout" "${qemu[@]}" -display none -monitor "$monitor" -serial "file:$log" \
 	</dev/null >"$log.qemu" 2>&1 &
 qemu_pid=$!
